@@ -1,0 +1,318 @@
+"""The `archiver` command: arguments, output, exit codes and logging, nothing else.
+
+stdout carries results; progress, summaries and errors go to stderr.
+
+Exit codes:
+  0  everything went fine
+  1  error (bad config, unusable database); the archive is left consistent
+  2  usage error (unknown command or option)
+  3  the crawl finished but some URLs failed (recorded in the `warnings` table)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from archiver import crawl as crawling
+from archiver import discover
+from archiver.config import SETTINGS, Config, default_config_path, load_config
+from archiver.errors import ArchiverError
+from archiver.fetch import Fetcher, FetchSettings, make_client
+from archiver.fixture_site import serve_fixture_site
+from archiver.models import CrawlReport
+from archiver.store import SearchHit, Store, StoredArticle
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+
+app = typer.Typer(
+    help=__doc__,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help="archiver.toml to use (default: ./archiver.toml if present, else Ķekava's).",
+    ),
+]
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", envvar="ARCHIVER_DB", help="Archive database file."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")]
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _config(path: Path | None, db: Path | None = None) -> Config:
+    if path is None and Path("archiver.toml").exists():
+        path = Path("archiver.toml")
+    overrides = {"db": str(db)} if db is not None else {}
+    return load_config(path or default_config_path(), overrides)
+
+
+@contextmanager
+def _open_store(config: Config) -> Iterator[Store]:
+    store = Store.open(config.settings.db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _fetch_settings(config: Config) -> FetchSettings:
+    s = config.settings
+    return FetchSettings(
+        user_agent=s.user_agent,
+        delay=s.delay,
+        timeout=s.timeout,
+        max_bytes=s.max_bytes,
+        attempts=s.attempts,
+        retry_wait=s.retry_wait,
+        max_retry_wait=s.max_retry_wait,
+        obey_robots=s.obey_robots,
+    )
+
+
+def _resolve(config: Config) -> dict[str, tuple[str, int]]:
+    return {
+        host: (target.rpartition(":")[0], int(target.rpartition(":")[2]))
+        for host, target in config.settings.resolve
+    }
+
+
+def _report_json(report: CrawlReport) -> dict[str, Any]:
+    return {
+        "crawl_id": report.crawl_id,
+        "seconds": round(report.seconds, 3),
+        "failures": report.failures,
+        "sources": [
+            {name: getattr(s, name) for name in s.__dataclass_fields__} for s in report.sources
+        ],
+    }
+
+
+@app.command()
+def crawl(
+    config_path: ConfigOption = None,
+    db: DbOption = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="Only these sources.")
+    ] = None,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Crawl the configured sources into the archive (run nightly from cron).
+
+    Exit status 3 when the crawl finished but some URLs failed.
+    """
+    config = _config(config_path, db)
+    sources = tuple(config.source(n) for n in source) if source else config.sources
+    with _open_store(config) as store, make_client(_resolve(config)) as client:
+        fetcher = Fetcher(client=client, settings=_fetch_settings(config))
+        report = crawling.crawl(sources, store=store, fetcher=fetcher, log=_noop if quiet else _err)
+    if as_json:
+        typer.echo(json.dumps(_report_json(report), ensure_ascii=False, indent=2))
+    if report.failures:
+        _err(f"archiver: {report.failures} URL(s) failed; see the warnings table")
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _noop(message: str) -> None:
+    """Swallow progress lines (-q)."""
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+) -> None:
+    """Serve the bundled fixture site on 127.0.0.1 and archive it (no internet needed)."""
+    target = db or Path("archive.db")
+    started = time.monotonic()
+    with serve_fixture_site() as site:
+        host, port = site.address
+        _err(f"fixture site serving {', '.join(sorted(site.table.hosts))} on {host}:{port}")
+        resolve = {name: (host, port) for name in site.table.hosts}
+        config = load_config(default_config_path(), {"db": str(target), "delay": 0.0})
+        with _open_store(config) as store, make_client(resolve) as client:
+            before = store.article_count()
+            fetcher = Fetcher(client=client, settings=_fetch_settings(config))
+            report = crawling.crawl(config.sources, store=store, fetcher=fetcher, log=_err)
+            total = store.article_count()
+            hits = store.search("pasvaldiba", limit=3)
+    seconds = time.monotonic() - started
+    requests = sum(s.requests for s in report.sources)
+    typer.echo(
+        f"Archived {total - before} new articles into {target} ({total} in all);"
+        f" {requests} requests in {seconds:.1f} s."
+    )
+    typer.echo('Example: archiver search "pasvaldiba"')
+    _print_hits(hits)
+    if report.failures:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find; diacritics are optional.")],
+    db: DbOption = None,
+    config_path: ConfigOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most results.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Full-text search of the archive (FTS5 syntax; "pasvaldiba" finds "pašvaldība")."""
+    config = _config(config_path, db)
+    with _open_store(config) as store:
+        hits = store.search(query, limit=limit)
+    if as_json:
+        typer.echo(json.dumps([_hit_json(h) for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        _err(f"no articles match {query!r}")
+        return
+    _print_hits(hits)
+
+
+def _hit_json(hit: SearchHit) -> dict[str, Any]:
+    return {**_article_json(hit.article), "snippet": hit.snippet, "rank": hit.rank}
+
+
+def _print_hits(hits: list[SearchHit]) -> None:
+    tty = sys.stdout.isatty()
+    for number, hit in enumerate(hits, 1):
+        a = hit.article
+        snippet = hit.snippet.replace("\n", " ")
+        if tty:
+            snippet = snippet.replace("[", "\x1b[1;33m").replace("]", "\x1b[0m")
+        meta = " · ".join(
+            x for x in (str(a.published or "no date"), a.department or "", a.source) if x
+        )
+        typer.echo(f"{number}. {a.title}\n   {meta}\n   {a.url}\n   {snippet}")
+
+
+def _article_json(a: StoredArticle) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "url": a.url,
+        "canonical_url": a.canonical_url,
+        "source": a.source,
+        "title": a.title,
+        "published": a.published.isoformat() if a.published else None,
+        "department": a.department,
+        "body": a.body,
+        "links": [{"url": ln.url, "text": ln.text, "kind": ln.kind} for ln in a.links],
+        "versions": a.versions,
+    }
+
+
+@app.command()
+def show(
+    ref: Annotated[str, typer.Argument(help="Article id, or any URL of it.")],
+    db: DbOption = None,
+    config_path: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print one article: its fields, body and links."""
+    config = _config(config_path, db)
+    with _open_store(config) as store:
+        article = store.get_article(ref)
+        for source in config.sources if article is None else ():
+            try:
+                article = store.get_article(discover.canonical_key(ref, source))
+            except ValueError:
+                break
+            if article is not None:
+                break
+    if article is None:
+        raise ArchiverError(f"no article {ref!r} in {config.settings.db}")
+    if as_json:
+        typer.echo(json.dumps(_article_json(article), ensure_ascii=False, indent=2))
+        return
+    typer.echo(article.title)
+    typer.echo(f"Date:       {article.published or '-'}")
+    typer.echo(f"Department: {article.department or '-'}")
+    typer.echo(f"Source:     {article.source}  (id {article.id}, {article.versions} version(s))")
+    typer.echo(f"URL:        {article.url}")
+    typer.echo("")
+    typer.echo(article.body)
+    if article.links:
+        typer.echo("\nLinks:")
+        for link in article.links:
+            mark = " [attachment]" if link.kind == "attachment" else ""
+            typer.echo(f"  {link.text or '-'}: {link.url}{mark}")
+
+
+@app.command()
+def stats(
+    db: DbOption = None, config_path: ConfigOption = None, as_json: JsonOption = False
+) -> None:
+    """Article counts per source, department and year."""
+    config = _config(config_path, db)
+    with _open_store(config) as store:
+        counts = store.stats()
+        total = store.article_count()
+    if as_json:
+        typer.echo(json.dumps({"articles": total, **counts}, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"articles: {total}")
+    for name, rows in counts.items():
+        typer.echo(f"\nby {name}:")
+        for key, count in rows:
+            typer.echo(f"  {count:6d}  {key}")
+
+
+@app.command()
+def reparse(
+    db: DbOption = None, config_path: ConfigOption = None, quiet: QuietOption = False
+) -> None:
+    """Re-run the parser over the stored raw pages (no network)."""
+    config = _config(config_path, db)
+    with _open_store(config) as store:
+        report = crawling.reparse(store, log=_noop if quiet else _err)
+    if not quiet:
+        _err(
+            f"reparsed {report.articles} articles: {report.changed} changed,"
+            f" {report.failed} could not be parsed"
+        )
+
+
+@app.command()
+def settings() -> None:
+    """List every setting with its default and meaning."""
+    for setting in SETTINGS:
+        typer.echo(f"{setting.name:15} {setting.default!r:40} {setting.help}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning errors into one line and an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or bool(os.environ.get("ARCHIVER_DEBUG"))
+    args = [a for a in args if a != "--debug"]
+    try:
+        app(args, prog_name="archiver", standalone_mode=True)
+    except ArchiverError as exc:
+        _err(f"archiver: error: {exc}")
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:  # last resort: one line, never a traceback by default
+        if debug:
+            raise
+        _err(f"archiver: unexpected error: {type(exc).__name__}: {exc}")
+        _err("run with --debug for the traceback")
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,255 @@
+"""Find and read the dates printed on Latvian municipal and regional news pages.
+
+Pages write one date many ways: ``04.10.2019.``, ``[01.03.2026.]``,
+``2019. gada 4. oktobrī``, ``22. maijs, 2020``, ``29.jūl 2021``, ISO values
+from ``<time datetime>``, and yearless ``(papildināts 14.04.)``. Each shape is
+one regular expression in ``_PATTERNS``; month words go through one table built
+from Latvian stems and case endings, because ``dateparser`` (lv) misses the
+common ``2019. gada 4. oktobrī``. English month names are accepted too, for the
+non-Latvian pages the crawler meets.
+
+This module only finds dates. Which one is the publication date is for
+``parse`` to decide: headers print today's date and bodies hold event dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final, NamedTuple
+
+__all__ = ["DateMatch", "find_dates", "is_plausible", "parse_date"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DateMatch:
+    """One date found in a text, with its span ``text[start:end]``.
+
+    ``has_year`` is False for yearless forms such as ``14.04.``, whose year
+    came from the caller's ``default_year``.
+    """
+
+    date: dt.date
+    start: int
+    end: int
+    has_year: bool
+
+
+# Latvian month nouns: stem and the five case endings (nominative, genitive,
+# dative, accusative, locative). The -is nouns end -is/-a/-im/-i/-ī, the -s
+# nouns -s/-a/-am/-u/-ā. The genitive "aprīļa" folds to "aprila", the same key
+# as the regular "aprīla", so the stem needs no exception.
+_IS_ENDINGS: Final = ("is", "a", "im", "i", "ī")
+_S_ENDINGS: Final = ("s", "a", "am", "u", "ā")
+_LATVIAN_STEMS: Final = (
+    ("janvār", _IS_ENDINGS),
+    ("februār", _IS_ENDINGS),
+    ("mart", _S_ENDINGS),
+    ("aprīl", _IS_ENDINGS),
+    ("maij", _S_ENDINGS),
+    ("jūnij", _S_ENDINGS),
+    ("jūlij", _S_ENDINGS),
+    ("august", _S_ENDINGS),
+    ("septembr", _IS_ENDINGS),
+    ("oktobr", _IS_ENDINGS),
+    ("novembr", _IS_ENDINGS),
+    ("decembr", _IS_ENDINGS),
+)
+# Latvian abbreviations as pages print them ("janv.", "Okt", "jun"), month by
+# month; March and May have none.
+_LATVIAN_ABBREVIATIONS: Final = (
+    ("janv", "jan"),
+    ("febr", "feb"),
+    (),
+    ("apr",),
+    (),
+    ("jūn",),
+    ("jūl",),
+    ("aug",),
+    ("sept", "sep"),
+    ("okt",),
+    ("nov",),
+    ("dec",),
+)
+_ENGLISH_NAMES: Final = (
+    ("jan", "january"),
+    ("feb", "february"),
+    ("mar", "march"),
+    ("apr", "april"),
+    ("may",),
+    ("jun", "june"),
+    ("jul", "july"),
+    ("aug", "august"),
+    ("sep", "sept", "september"),
+    ("oct", "october"),
+    ("nov", "november"),
+    ("dec", "december"),
+)
+
+
+def _fold(word: str) -> str:
+    """Lower-case ``word`` and drop its diacritics: 'Oktobrī' -> 'oktobri'.
+
+    Decomposing first also handles text stored in NFD, and it folds every
+    Latvian letter (ā ē ī ū č ģ ķ ļ ņ š ž) to its base letter.
+    """
+    decomposed = unicodedata.normalize("NFD", word.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _month_table(*groups: tuple[tuple[str, ...], ...]) -> Mapping[str, int]:
+    """Folded month word -> month number, from per-month tuples of words."""
+    table: dict[str, int] = {}
+    for names_by_month in groups:
+        for month, names in enumerate(names_by_month, start=1):
+            table.update((_fold(name), month) for name in names)
+    return MappingProxyType(table)
+
+
+_LATVIAN_FORMS: Final = tuple(
+    tuple(stem + ending for ending in endings) for stem, endings in _LATVIAN_STEMS
+)
+_ENGLISH_MONTHS: Final = _month_table(_ENGLISH_NAMES)
+_MONTHS: Final = _month_table(_LATVIAN_FORMS, _LATVIAN_ABBREVIATIONS, _ENGLISH_NAMES)
+
+# Horizontal space only (NBSP included): a date never spans a line break.
+_SP = r"[^\S\n]*"
+# A month word; combining marks are allowed so NFD text stays one word.
+_WORD = r"(?P<mw>(?:[^\W\d_]|[\u0300-\u036f])+)"
+# A month word before the day: only English writes that order, so only English
+# names count there ("Marta 12, 2020" is a name day, not March).
+_EN_WORD = r"(?P<ew>[a-z]+)"
+# A numeric date must not run on into more digits ("04.10.2019.5"), and a
+# number followed by "%" is an amount. A trailing dot or letter is fine:
+# "04.10.2019." and the glued "18.12.2017.Liepājā".
+_NUM_END = r"(?!\d|[./]\d|\s?%)"
+# Before a date: no letter or digit (so "LV-2123", "v1.2.2019" and the middle of
+# longer numbers never start one), and no dot or slash (no fragments of
+# "2019.10.04" or URL paths). Brackets, colons, commas and dashes are fine.
+_START = r"(?<![\w./])"
+
+_PATTERNS: Final = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        # ISO 8601, also <time datetime> values: 2019-10-04T10:00:00+03:00.
+        # The date is read as written; the offset is not applied.
+        r"(?<![\w./-])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)",
+        # Day first, as everywhere in Latvia: 04.10.2019. / 4.10.2019 / 04/10/2019
+        rf"{_START}(?P<d>\d{{1,2}})(?P<sep>[./])(?P<m>\d{{1,2}})(?P=sep)(?P<y>\d{{4}}){_NUM_END}",
+        # Two-digit year, only in the exact dotted shape 04.10.19 (read as 20YY).
+        rf"{_START}(?P<d>\d{{2}})\.(?P<m>\d{{2}})\.(?P<y>\d{{2}}){_NUM_END}",
+        # 2019. gada 17. oktobrī / 2018.gada 1.jūnijā / 2021.g. 25.novembrī
+        rf"{_START}(?P<y>\d{{4}})\.{_SP}(?:gad[aā]|g\.){_SP}(?P<d>\d{{1,2}})\.{_SP}{_WORD}",
+        # 22. maijs, 2020 / 29.jūl 2021 / 31. Okt, 2022 / 4 October 2019 / 4th Oct 2019
+        rf"{_START}(?P<d>\d{{1,2}})(?:\.|st|nd|rd|th)?{_SP}{_WORD}\.?,?{_SP}(?P<y>\d{{4}})(?!\d)",
+        # October 4, 2019 / Oct. 4 2019
+        rf"{_START}{_EN_WORD}\.?{_SP}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?{_SP}(?P<y>\d{{4}})(?!\d)",
+        # Yearless 14.04. / 24.05. Two digits each, so versions like "3.11" and
+        # amounts like "1.5" are not read as dates.
+        rf"{_START}(?P<d>\d{{2}})\.(?P<m>\d{{2}}){_NUM_END}",
+        # Yearless 25.septembrim (as in "No 23. līdz 25.septembrim").
+        rf"{_START}(?P<d>\d{{1,2}})\.{_SP}{_WORD}",
+    )
+)
+
+# "plkst. 10.05" is a time of day (Latvian writes times with a dot), not 10 May.
+_TIME_PREFIX: Final = re.compile(r"\b(?:plkst|pulksten)\.?\s*$", re.IGNORECASE)
+
+
+class _Candidate(NamedTuple):
+    start: int
+    end: int
+    year: int | None
+    month: int
+    day: int
+
+
+def _read(match: re.Match[str]) -> _Candidate | None:
+    """The candidate a pattern match spells, or None if its word is no month."""
+    groups = match.groupdict()
+    if groups.get("m") is not None:
+        month: int | None = int(groups["m"])
+    elif groups.get("mw") is not None:
+        month = _MONTHS.get(_fold(groups["mw"]))
+    else:
+        month = _ENGLISH_MONTHS.get(groups["ew"].casefold())
+    if month is None:
+        return None
+    year_text = groups.get("y")
+    if year_text is None:
+        year = None
+        if _TIME_PREFIX.search(match.string, max(0, match.start() - 16), match.start()):
+            return None
+    else:
+        year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+    return _Candidate(match.start(), match.end(), year, month, int(groups["d"]))
+
+
+def _candidates(text: str) -> Iterator[_Candidate]:
+    # Search again from each match's start + 1, so a match whose word turned
+    # out not to be a month cannot hide a real date that overlaps it.
+    for pattern in _PATTERNS:
+        pos = 0
+        while (match := pattern.search(text, pos)) is not None:
+            pos = match.start() + 1
+            candidate = _read(match)
+            if candidate is not None:
+                yield candidate
+
+
+def find_dates(text: str, *, default_year: int | None = None) -> tuple[DateMatch, ...]:
+    """All dates found in ``text``, in order of position.
+
+    Invalid calendar dates (``31.02.2019.``) are skipped. Yearless forms
+    (``14.04.``) are returned only when ``default_year`` is given, with
+    ``has_year=False``.
+    """
+    # Where matches overlap the longest wins ("2019. gada 17. oktobrī" over its
+    # tail "17. oktobrī", "04.10.2019" over "04.10"). Invalid dates take part,
+    # so "31.02.2019." is skipped whole instead of leaving a yearless "31.02".
+    chosen: list[_Candidate] = []
+    for candidate in sorted(_candidates(text), key=lambda c: (c.start - c.end, c.start)):
+        if all(candidate.end <= c.start or candidate.start >= c.end for c in chosen):
+            chosen.append(candidate)
+    found: list[DateMatch] = []
+    for candidate in sorted(chosen):
+        year = default_year if candidate.year is None else candidate.year
+        if year is None:
+            continue
+        try:
+            date = dt.date(year, candidate.month, candidate.day)
+        except ValueError:
+            continue
+        found.append(
+            DateMatch(
+                date=date,
+                start=candidate.start,
+                end=candidate.end,
+                has_year=candidate.year is not None,
+            )
+        )
+    return tuple(found)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The first full date (with a year) in a short string, or None if it has none.
+
+    Meant for strings that are, or mainly hold, one date: a footer line
+    ``04.10.2019.``, ``Datums: 20.07.2021``, ``2019. gada 4. oktobrī`` or a
+    ``<time datetime>`` value. Yearless forms never count.
+    """
+    matches = find_dates(text)
+    return matches[0].date if matches else None
+
+
+def is_plausible(d: dt.date, *, today: dt.date) -> bool:
+    """Whether ``d`` can be a publication date seen on ``today``.
+
+    Municipal news sites are younger than 1990; two days of slack after
+    ``today`` cover time zones and pages dated for the next morning.
+    """
+    return d.year >= 1990 and d <= today + dt.timedelta(days=2)

@@ -1,0 +1,237 @@
+"""The bundled fixture site: a real HTTP server on 127.0.0.1 standing in for real hosts.
+
+`archiver demo` and the tests crawl it. Its pages carry the real sites' URLs
+(`https://www.kekava.lv/pub/index.php?...`); `routed_transport` sends requests
+for those hosts to the local server with the original Host header, so the
+archive stores the real URLs whatever port the server got. Routing is an
+allow-list: a request for any other host fails before a socket is opened.
+
+The route table is `fixtures/html/site.toml`. Tests can replace a route's
+answer at run time (`FixtureSite.set`) to script edits and failures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import importlib.resources
+import threading
+import tomllib
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from archiver.fetch import routed_transport
+
+DEFAULT_LAST_MODIFIED = "Mon, 01 Jan 2024 00:00:00 GMT"
+
+
+def fixtures_dir() -> Path:
+    """The installed `fixtures/html/` directory (inside the package, so any cwd works)."""
+    return Path(str(importlib.resources.files("archiver") / "fixtures" / "html"))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Answer:
+    """What the server sends for one route."""
+
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    location: str | None = None
+    last_modified: str = DEFAULT_LAST_MODIFIED
+    headers: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def etag(self) -> str:
+        """A strong validator derived from the body, so an edit changes it."""
+        return '"' + hashlib.sha256(self.body).hexdigest()[:20] + '"'
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Request:
+    """One request the fixture server received (for assertions in tests)."""
+
+    host: str
+    path: str
+    headers: tuple[tuple[str, str], ...]
+    status: int
+
+
+def route_key(path_and_query: str, ignore_params: frozenset[str]) -> tuple[str, dict[str, str]]:
+    """The path and parameters a request is matched on, with PHP-like leniency.
+
+    `/pub/` is served by `/pub/index.php` (the directory index); a repeated key
+    keeps its last value; ignored keys are dropped; a key mis-escaped as
+    `amp;page` counts as `page`.
+    """
+    split = urllib.parse.urlsplit(path_and_query)
+    path = split.path or "/"
+    if path.endswith("/pub/"):
+        path += "index.php"
+    params: dict[str, str] = {}
+    for key, value in urllib.parse.parse_qsl(split.query, keep_blank_values=True):
+        key = key.removeprefix("amp;")
+        if key not in ignore_params:
+            params[key] = value
+    return path, params
+
+
+@dataclass(slots=True)
+class RouteTable:
+    """The routes of `site.toml`, answered from files under the fixture directory."""
+
+    root: Path
+    hosts: frozenset[str]
+    ignore_params: frozenset[str]
+    routes: list[tuple[str, dict[str, str], Answer]]
+
+    @classmethod
+    def load(cls, root: Path) -> RouteTable:
+        """Read `site.toml` under `root` and the files its routes name."""
+        config = tomllib.loads((root / "site.toml").read_text(encoding="utf-8"))
+        ignore = frozenset(config.get("ignore_params", ()))
+        routes = []
+        for entry in config["route"]:
+            path, params = route_key(entry["path"], ignore)
+            body = (root / entry["file"]).read_bytes() if "file" in entry else b""
+            answer = Answer(
+                status=int(entry.get("status", 200)),
+                body=body,
+                content_type=entry.get("content_type", "text/html; charset=utf-8"),
+                location=entry.get("location"),
+                last_modified=entry.get("last_modified", DEFAULT_LAST_MODIFIED),
+            )
+            routes.append((path, params, answer))
+        return cls(root=root, hosts=frozenset(config["hosts"]), ignore_params=ignore, routes=routes)
+
+    def find(self, path_and_query: str) -> Answer | None:
+        """The answer of the most specific route matching a request path and query."""
+        path, params = route_key(path_and_query, self.ignore_params)
+        best: tuple[int, Answer] | None = None
+        for route_path, route_params, answer in self.routes:
+            if route_path != path or any(params.get(k) != v for k, v in route_params.items()):
+                continue
+            if best is None or len(route_params) > best[0]:
+                best = (len(route_params), answer)
+        return best[1] if best else None
+
+
+@dataclass(slots=True)
+class FixtureSite:
+    """A running fixture server; use `serve_fixture_site()` to start one."""
+
+    table: RouteTable
+    server: http.server.ThreadingHTTPServer | None = None
+    overrides: dict[str, list[Answer]] = field(default_factory=dict)
+    log: list[Request] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """The (host, port) the server is bound to."""
+        assert self.server is not None, "the fixture site is not running"
+        host, port = self.server.server_address[:2]
+        return str(host), int(port)
+
+    def set(self, path_and_query: str, *answers: Answer) -> None:
+        """Answer requests for this path (and query) with `answers` in turn, the last for good."""
+        with self.lock:
+            self.overrides[self._override_key(path_and_query)] = list(answers)
+
+    def clear(self, path_and_query: str) -> None:
+        """Serve this path from the route table again."""
+        with self.lock:
+            self.overrides.pop(self._override_key(path_and_query), None)
+
+    def answer_for(self, path_and_query: str) -> Answer | None:
+        """The next scripted answer for a request if any, else the route table's answer."""
+        with self.lock:
+            queue = self.overrides.get(self._override_key(path_and_query))
+            if queue:
+                return queue.pop(0) if len(queue) > 1 else queue[0]
+        return self.table.find(path_and_query)
+
+    def transport(self) -> httpx.HTTPTransport:
+        """An httpx transport that routes this site's hosts, and only them, here."""
+        host, port = self.address
+        return routed_transport({name: (host, port) for name in self.table.hosts})
+
+    def requests_to(self, path_prefix: str = "/") -> list[Request]:
+        """Requests received so far whose path starts with `path_prefix`."""
+        with self.lock:
+            return [r for r in self.log if r.path.startswith(path_prefix)]
+
+    def _override_key(self, path_and_query: str) -> str:
+        path, params = route_key(path_and_query, self.table.ignore_params)
+        return path + "?" + urllib.parse.urlencode(sorted(params.items()))
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server_version = "archiver-fixture/1"
+    site: FixtureSite  # set on the subclass made per server
+
+    def do_GET(self) -> None:
+        self._answer(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(send_body=False)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # requests are kept in `site.log`, not printed
+
+    def _answer(self, *, send_body: bool) -> None:
+        host = (self.headers.get("Host") or "").split(":")[0].lower()
+        answer: Answer | None
+        if host not in self.site.table.hosts:
+            answer = Answer(status=421, body=b"misdirected request", content_type="text/plain")
+        else:
+            answer = self.site.answer_for(self.path)
+        if answer is None:
+            answer = Answer(status=404, body=b"<h1>404</h1>")
+        status = answer.status
+        if status == 200 and self.headers.get("If-None-Match") == answer.etag:
+            status = 304
+        with self.site.lock:
+            self.site.log.append(
+                Request(
+                    host=host, path=self.path, headers=tuple(self.headers.items()), status=status
+                )
+            )
+        self.send_response(status)
+        if answer.location:
+            self.send_header("Location", answer.location)
+        for name, value in answer.headers:
+            self.send_header(name, value)
+        self.send_header("ETag", answer.etag)
+        self.send_header("Last-Modified", answer.last_modified)
+        if status == 304:
+            self.end_headers()
+            return
+        self.send_header("Content-Type", answer.content_type)
+        self.send_header("Content-Length", str(len(answer.body)))
+        self.end_headers()
+        if send_body:
+            self.wfile.write(answer.body)
+
+
+@contextmanager
+def serve_fixture_site(root: Path | None = None) -> Iterator[FixtureSite]:
+    """Run the fixture site on 127.0.0.1 on a free port for the duration of the block."""
+    site = FixtureSite(table=RouteTable.load(root or fixtures_dir()))
+    handler = type("FixtureHandler", (_Handler,), {"site": site})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    site.server = server
+    thread = threading.Thread(target=server.serve_forever, name="fixture-site", daemon=True)
+    thread.start()
+    try:
+        yield site
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -1,0 +1,420 @@
+"""Parsing: an HTML page → the article fields, with no I/O.
+
+One algorithm reads a site profile (selector data from `sources/`) when the
+URL has one, and falls back to a generic extractor otherwise. Body text is
+one line per block element; boilerplate (print links, share buttons, cookie
+banners, header dates) never reaches it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from archiver import dates, urls
+from archiver.charset import decode_body
+from archiver.models import Article, Link, Page, ParseResult
+from archiver.sources import Profile, find_profile
+
+# Bump when a change to parsing changes what pages give; `reparse` records it.
+PARSER_VERSION = "1"
+
+_BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tfoot",
+        "tr",
+        "ul",
+    ]
+)
+_SKIP_TAGS = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "svg",
+        "button",
+        "select",
+        "input",
+        "textarea",
+        "img",
+        "video",
+        "audio",
+        "object",
+        "embed",
+        "canvas",
+        "map",
+        "head",
+        "title",
+        "meta",
+        "link",
+    ]
+)
+_ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+_ANY_SPACE = re.compile(r"\s+")
+
+# Print links and other controls that sit inside article containers.
+_CONTROL_TEXTS = frozenset({"drukāt", "drukājama versija", "lasīt vairāk", "vairāk", "tulkot"})
+
+# A signing office: a short line ending in a word that names a municipal
+# office (SITE-NOTES: pārvalde, nodaļa, daļa, dienests, ...).
+_OFFICE = re.compile(
+    r"^[A-ZĀČĒĢĪĶĻŅŠŪŽ][^.!?:;]{2,90}\b(pārvalde|nodaļa|daļa|dienests|departaments|birojs"
+    r"|būvvalde|bāriņtiesa|dome|centrs|komisija|aģentūra)$"
+)
+
+# Where the generic extractor looks for the article container, best first.
+_GENERIC_BODY = (
+    "[itemprop=articleBody]",
+    "article .entry-content",
+    ".entry-content",
+    ".post-content",
+    ".article-body",
+    ".article-content",
+    ".news-text",
+    "article",
+    "main",
+    "#content",
+)
+_BOILERPLATE = re.compile(
+    r"cookie|sikdat|share|social|related|comment|breadcrumb|sidebar|widget|banner|print"
+    r"|newsletter|subscribe|pagination|pager|menu|navbar|skip-link|advert",
+    re.I,
+)
+_GENERIC_DROP = "script, style, noscript, nav, aside, form, iframe, button, [role=navigation]"
+_META_DATES = (
+    "meta[property='article:published_time']",
+    "meta[name='article:published_time']",
+    "meta[itemprop=datePublished]",
+    "meta[name=pubdate]",
+    "meta[name=date]",
+    "meta[name='DC.date.issued']",
+    "[itemprop=datePublished]",
+    "time[pubdate]",
+    "time.published",
+    "time.entry-date",
+    "time[datetime]",
+)
+
+
+def extract(html: str | bytes, url: str | None = None) -> Article:
+    """The article in an HTML page: title, body, date, department, links.
+
+    Public API. Uses the site profile for `url` when there is one, the generic
+    extractor otherwise. Never raises on bad HTML: an empty `Article` comes
+    back instead.
+    """
+    if isinstance(html, bytes):
+        html = decode_body(html)[0]
+    return parse_html(html, url).article
+
+
+def parse_page(page: Page) -> ParseResult:
+    """Parse a fetched page (at its final URL, after redirects)."""
+    return parse_html(page.text, page.final_url)
+
+
+def parse_html(html: str, url: str | None) -> ParseResult:
+    """Parse HTML into a `ParseResult`, recording why a page is not an article."""
+    if not html.strip():
+        return ParseResult(
+            article=Article(url=url), is_article=False, profile="none", warnings=("empty page",)
+        )
+    tree = LexborHTMLParser(html)
+    profile = find_profile(url)
+    if profile is not None:
+        return _parse_with_profile(tree, url, profile)
+    return _parse_generic(tree, url)
+
+
+def _parse_with_profile(tree: LexborHTMLParser, url: str | None, profile: Profile) -> ParseResult:
+    warnings: list[str] = []
+    is_article = not profile.required or any(tree.css_first(s) for s in profile.required)
+    title = _first_text(tree, profile.title)
+    container = _first_node(tree, profile.body)
+    lines: list[str] = []
+    links: tuple[Link, ...] = ()
+    if container is not None:
+        for selector in profile.drop:
+            for node in container.css(selector):
+                node.decompose()
+        lines = text_lines(container)
+        links = body_links(container, _base_url(tree, url))
+    department = _first_text(tree, profile.department) or None
+    if profile.department_in_last_line and lines and _OFFICE.match(lines[-1]):
+        department = lines.pop()
+    published = _profile_date(tree, profile.date)
+    if is_article and published is None:
+        warnings.append("no publication date found")
+    if is_article and not lines:
+        warnings.append("empty article body")
+    article = Article(
+        url=url,
+        title=title,
+        body="\n".join(lines),
+        published=published,
+        department=department,
+        links=links,
+        canonical_url=_canonical_link(tree, url),
+    )
+    return ParseResult(
+        article=article, is_article=is_article, profile=profile.name, warnings=tuple(warnings)
+    )
+
+
+def _parse_generic(tree: LexborHTMLParser, url: str | None) -> ParseResult:
+    base = _base_url(tree, url)
+    published = _meta_date(tree)
+    canonical = _canonical_link(tree, url)
+    title = _generic_title(tree)
+    for node in tree.css(_GENERIC_DROP):
+        node.decompose()
+    for node in tree.css("[class], [id]"):
+        marker = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+        if _BOILERPLATE.search(marker) and node.tag not in ("body", "html", "article", "main"):
+            node.decompose()
+    container = _generic_container(tree)
+    lines = text_lines(container) if container is not None else []
+    if lines and title and lines[0] == title:
+        lines.pop(0)
+    department = lines.pop() if lines and _OFFICE.match(lines[-1]) else None
+    if published is None and container is not None:
+        published = _text_date(container)
+    links = body_links(container, base) if container is not None else ()
+    body = "\n".join(lines)
+    is_article = bool(title) and (len(body) >= 400 or (published is not None and len(body) >= 80))
+    warnings = () if is_article else ("too little text for an article",)
+    article = Article(
+        url=url,
+        title=title,
+        body=body,
+        published=published,
+        department=department,
+        links=links,
+        canonical_url=canonical,
+    )
+    return ParseResult(article=article, is_article=is_article, profile="generic", warnings=warnings)
+
+
+def text_lines(container: LexborNode) -> list[str]:
+    """The visible text under `container`, one line per block element or `<br>`.
+
+    Runs of ASCII whitespace collapse to one space; no-break spaces inside a
+    line are kept (the source typed them), lines are stripped and empty ones
+    (`<p>&nbsp;</p>` spacers) dropped, as are print and "read more" controls.
+    """
+    lines: list[str] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        line = _ASCII_SPACE.sub(" ", "".join(buffer)).strip()
+        buffer.clear()
+        if line and line.lower() not in _CONTROL_TEXTS:
+            lines.append(line)
+
+    stack: list[tuple[LexborNode, bool]] = [(container, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            flush()
+            continue
+        tag = node.tag or ""
+        if tag == "-text":
+            buffer.append(node.text_content or "")
+            continue
+        if tag.startswith(("-", "_")) or tag in _SKIP_TAGS:
+            continue
+        if tag == "br":
+            flush()
+            continue
+        if tag in _BLOCK_TAGS:
+            flush()
+            stack.append((node, True))
+        children = list(node.iter(include_text=True))
+        stack.extend((child, False) for child in reversed(children))
+    flush()
+    return lines
+
+
+def body_links(container: LexborNode, base: str | None) -> tuple[Link, ...]:
+    """Links inside the body, absolute, first occurrence of each URL, attachments marked."""
+    found: dict[str, Link] = {}
+    for node in container.css("a[href]"):
+        href = node.attributes.get("href") or ""
+        url = urls.absolutize(href, base) if base else (href if "://" in href else None)
+        text = _ANY_SPACE.sub(" ", node.text()).strip()
+        if url is None or url in found or text.lower() in _CONTROL_TEXTS:
+            continue
+        found[url] = Link(
+            url=url, text=text, kind="attachment" if urls.is_attachment(url) else "page"
+        )
+    return tuple(found.values())
+
+
+def _first_node(tree: LexborHTMLParser, selectors: tuple[str, ...]) -> LexborNode | None:
+    for selector in selectors:
+        node = tree.css_first(selector)
+        if node is not None:
+            return node
+    return None
+
+
+def _first_text(tree: LexborHTMLParser, selectors: tuple[str, ...]) -> str:
+    for selector in selectors:
+        node = tree.css_first(selector)
+        if node is not None:
+            text = _ANY_SPACE.sub(" ", node.text()).strip()
+            if text:
+                return text
+    return ""
+
+
+def _profile_date(tree: LexborHTMLParser, selectors: tuple[str, ...]) -> dt.date | None:
+    for selector in selectors:
+        for node in tree.css(selector):
+            found = _node_date(node)
+            if found is not None:
+                return found
+    return None
+
+
+def _node_date(node: LexborNode) -> dt.date | None:
+    for attribute in ("datetime", "content"):
+        value = node.attributes.get(attribute)
+        if value:
+            found = dates.parse_date(value)
+            if found is not None:
+                return found
+    return dates.parse_date(_ANY_SPACE.sub(" ", node.text()).strip())
+
+
+def _meta_date(tree: LexborHTMLParser) -> dt.date | None:
+    for selector in _META_DATES:
+        for node in tree.css(selector):
+            found = _node_date(node)
+            if found is not None:
+                return found
+    for script in tree.css("script[type='application/ld+json']"):
+        match = re.search(r'"datePublished"\s*:\s*"([^"]+)"', script.text())
+        if match:
+            found = dates.parse_date(match.group(1))
+            if found is not None:
+                return found
+    return None
+
+
+def _text_date(container: LexborNode) -> dt.date | None:
+    """The date in the article's own lines: last short date line, else first date."""
+    lines = text_lines(container)
+    for line in reversed(lines[-4:]):
+        if len(line) <= 60:
+            found = dates.parse_date(line)
+            if found is not None:
+                return found
+    for line in lines[:3]:
+        found = dates.parse_date(line) if len(line) <= 80 else None
+        if found is not None:
+            return found
+    return None
+
+
+def _generic_title(tree: LexborHTMLParser) -> str:
+    for selector in ("article h1", "main h1", "h1"):
+        node = tree.css_first(selector)
+        if node is not None:
+            text = _ANY_SPACE.sub(" ", node.text()).strip()
+            if text:
+                return text
+    meta = tree.css_first("meta[property='og:title']")
+    if meta is not None and meta.attributes.get("content"):
+        return _ANY_SPACE.sub(" ", meta.attributes.get("content") or "").strip()
+    title = tree.css_first("title")
+    if title is not None:
+        text = _ANY_SPACE.sub(" ", title.text()).strip()
+        return re.split(r"\s+[|–—-]\s+", text)[0]
+    return ""
+
+
+def _generic_container(tree: LexborHTMLParser) -> LexborNode | None:
+    for selector in _GENERIC_BODY:
+        node = tree.css_first(selector)
+        if node is not None and len(node.text(strip=True)) >= 200:
+            return node
+    # No known container: take the element holding the most paragraph text.
+    scores: dict[int, tuple[int, LexborNode]] = {}
+    for paragraph in tree.css("p"):
+        parent = paragraph.parent
+        if parent is None:
+            continue
+        length = len(paragraph.text(strip=True))
+        key = parent.mem_id
+        previous = scores.get(key, (0, parent))[0]
+        scores[key] = (previous + length, parent)
+    if scores:
+        return max(scores.values(), key=lambda item: item[0])[1]
+    return tree.body
+
+
+def _base_url(tree: LexborHTMLParser, url: str | None) -> str | None:
+    base = tree.css_first("base[href]")
+    if base is not None and url:
+        resolved = urls.absolutize(base.attributes.get("href") or "", url)
+        if resolved:
+            return resolved
+    return url
+
+
+def _canonical_link(tree: LexborHTMLParser, url: str | None) -> str | None:
+    node = tree.css_first("link[rel=canonical]")
+    if node is None or not url:
+        return None
+    return urls.absolutize(node.attributes.get("href") or "", url)
+
+
+def article_json(article: Article) -> dict[str, object]:
+    """An article as the plain JSON shape used by `--json` output and the fixtures."""
+    return {
+        "url": article.url,
+        "title": article.title,
+        "body": article.body,
+        "published": article.published.isoformat() if article.published else None,
+        "department": article.department,
+        "links": [{"url": ln.url, "text": ln.text, "kind": ln.kind} for ln in article.links],
+    }

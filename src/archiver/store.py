@@ -1,0 +1,581 @@
+"""The archive: one SQLite file holding raw pages, articles, their versions and crawls.
+
+Tables, named for what they hold:
+
+- `pages`: every distinct raw response (body bytes, headers), so `reparse`
+  needs no network; `http_cache` keeps each URL's validators for conditional GET.
+- `articles`: one row per article, keyed by canonical URL, with provenance
+  (the page it came from, its content hash, the parser version).
+- `article_urls`: every URL variant seen for an article (the dedup index).
+- `article_versions`: every distinct text an article has had, oldest first.
+- `crawls`, `warnings`: what each run did and what went wrong.
+- `articles_fts`: FTS5 over title, body and department, diacritics folded.
+
+`Store.open` checks the schema version and creates what is missing on every
+open; WAL is on so Datasette can read while a crawl writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import sqlite_utils
+
+from archiver.errors import QueryError, StoreError
+from archiver.models import Article, Link, Page, Validators
+
+SCHEMA_VERSION = 1
+FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+
+SaveStatus = Literal["new", "updated", "unchanged", "duplicate"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS crawls (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running',
+    report TEXT
+);
+CREATE TABLE IF NOT EXISTS pages (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    final_url TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    headers TEXT NOT NULL,
+    redirects TEXT NOT NULL,
+    encoding TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    crawl_id INTEGER REFERENCES crawls(id),
+    body BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pages_url ON pages(url);
+CREATE TABLE IF NOT EXISTS http_cache (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    page_id INTEGER REFERENCES pages(id)
+);
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    canonical_url TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    source TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    published TEXT,
+    department TEXT,
+    links TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    page_id INTEGER REFERENCES pages(id),
+    page_sha256 TEXT,
+    parser_version TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    versions INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS articles_content_hash ON articles(content_hash);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE TABLE IF NOT EXISTS article_urls (
+    url TEXT PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id)
+);
+CREATE TABLE IF NOT EXISTS article_versions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    version INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    published TEXT,
+    department TEXT,
+    content_hash TEXT NOT NULL,
+    page_id INTEGER REFERENCES pages(id),
+    seen_at TEXT NOT NULL,
+    UNIQUE (article_id, version)
+);
+CREATE TABLE IF NOT EXISTS warnings (
+    id INTEGER PRIMARY KEY,
+    crawl_id INTEGER REFERENCES crawls(id),
+    source TEXT,
+    url TEXT,
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+"""
+
+
+def nfc(text: str) -> str:
+    """Text as stored: NFC-normalised, so FTS folds every diacritic the same way."""
+    return unicodedata.normalize("NFC", text)
+
+
+def content_hash(article: Article) -> str:
+    """The identity of an article's text: same title and body, same article."""
+    return hashlib.sha256(nfc(article.title + "\n" + article.body).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SaveOutcome:
+    """What saving one parsed article did."""
+
+    status: SaveStatus
+    article_id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredArticle:
+    """An article as read back from the archive."""
+
+    id: int
+    canonical_url: str
+    url: str
+    source: str
+    title: str
+    body: str
+    published: dt.date | None
+    department: str | None
+    links: tuple[Link, ...]
+    versions: int
+    page_id: int | None
+    parser_version: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SearchHit:
+    """One search result with a snippet whose matches are marked by `[` and `]`."""
+
+    article: StoredArticle
+    snippet: str
+    rank: float
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """The archive database; all reads and writes of `archive.db` go through here."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        """Open (creating if needed) the archive at `path` and make sure its schema is current."""
+        try:
+            conn = sqlite3.connect(str(path), timeout=30)
+            store = cls(sqlite_utils.Database(conn))
+            store.ensure_schema()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open archive {path}: {exc}") from exc
+        return store
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.db.conn.close()
+
+    def ensure_schema(self) -> None:
+        """Create missing tables and indexes; refuse databases from a newer archiver."""
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"archive schema version {version} is newer than this archiver "
+                f"supports ({SCHEMA_VERSION}); upgrade archiver"
+            )
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        with self.db.conn:
+            self.db.conn.executescript(_SCHEMA)
+            if not self.db["articles"].detect_fts():  # type: ignore[union-attr]
+                self.db["articles"].enable_fts(  # type: ignore[union-attr]
+                    ["title", "body", "department"],
+                    tokenize=FTS_TOKENIZER,
+                    create_triggers=True,
+                )
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    # --- crawls and warnings -------------------------------------------------
+
+    def begin_crawl(self) -> int:
+        """Record the start of a crawl and return its id."""
+        with self.db.conn:
+            cursor = self.db.execute("INSERT INTO crawls (started_at) VALUES (?)", [_now()])
+        return int(cursor.lastrowid or 0)
+
+    def finish_crawl(self, crawl_id: int, *, status: str, report: dict[str, Any]) -> None:
+        """Record how a crawl ended, with its report as JSON."""
+        with self.db.conn:
+            self.db.execute(
+                "UPDATE crawls SET finished_at = ?, status = ?, report = ? WHERE id = ?",
+                [_now(), status, json.dumps(report, ensure_ascii=False), crawl_id],
+            )
+
+    def warn(
+        self, *, crawl_id: int | None, source: str | None, url: str | None, kind: str, message: str
+    ) -> None:
+        """Record a warning (a failed URL, a page that did not parse well, ...)."""
+        with self.db.conn:
+            self.db.execute(
+                "INSERT INTO warnings (crawl_id, source, url, kind, message, at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [crawl_id, source, url, kind, message, _now()],
+            )
+
+    # --- raw pages -------------------------------------------------------------
+
+    def validators(self, url: str) -> Validators | None:
+        """The ETag / Last-Modified remembered for `url`, for a conditional GET."""
+        row = self.db.execute(
+            "SELECT etag, last_modified FROM http_cache WHERE url = ?", [url]
+        ).fetchone()
+        if row is None:
+            return None
+        return Validators(etag=row[0], last_modified=row[1])
+
+    def cached_page_id(self, url: str) -> int | None:
+        """The stored page that `url` last answered with."""
+        row = self.db.execute("SELECT page_id FROM http_cache WHERE url = ?", [url]).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    def save_page(self, page: Page, *, crawl_id: int | None) -> tuple[int, bool]:
+        """Store a raw response unless the same bytes are already stored for its URL.
+
+        Returns the page id and whether a new row was written. Commits with
+        the caller's transaction when inside one.
+        """
+        sha = hashlib.sha256(page.body).hexdigest()
+        row = self.db.execute(
+            "SELECT id FROM pages WHERE url = ? AND sha256 = ? ORDER BY id DESC LIMIT 1",
+            [page.url, sha],
+        ).fetchone()
+        created = row is None
+        if row is None:
+            cursor = self.db.execute(
+                "INSERT INTO pages (url, final_url, status, headers, redirects, encoding,"
+                " sha256, fetched_at, crawl_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    page.url,
+                    page.final_url,
+                    page.status,
+                    json.dumps(page.headers, ensure_ascii=False),
+                    json.dumps(page.redirects),
+                    page.encoding,
+                    sha,
+                    page.fetched_at.isoformat(timespec="seconds"),
+                    crawl_id,
+                    page.body,
+                ],
+            )
+            page_id = int(cursor.lastrowid or 0)
+        else:
+            page_id = int(row[0])
+        self.db.execute(
+            "INSERT INTO http_cache (url, etag, last_modified, page_id) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,"
+            " last_modified = excluded.last_modified, page_id = excluded.page_id",
+            [page.url, page.header("ETag"), page.header("Last-Modified"), page_id],
+        )
+        return page_id, created
+
+    def load_page(self, page_id: int) -> Page:
+        """Read a stored raw response back as a `Page`."""
+        row = self.db.execute(
+            "SELECT url, final_url, status, headers, redirects, encoding, fetched_at, body"
+            " FROM pages WHERE id = ?",
+            [page_id],
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no stored page with id {page_id}")
+        # Decode with the codec chosen when the page was fetched, so a
+        # reparse sees exactly the text the crawl saw.
+        encoding = row[5]
+        text = "" if encoding in ("", "binary") else row[7].decode(encoding, errors="replace")
+        return Page(
+            url=row[0],
+            final_url=row[1],
+            status=row[2],
+            headers=tuple((k, v) for k, v in json.loads(row[3])),
+            body=row[7],
+            text=text,
+            encoding=encoding,
+            fetched_at=dt.datetime.fromisoformat(row[6]),
+            redirects=tuple(json.loads(row[4])),
+        )
+
+    # --- articles ----------------------------------------------------------------
+
+    def find_article_id(self, urls: tuple[str, ...]) -> int | None:
+        """The article any of these canonical URLs already belongs to."""
+        for url in urls:
+            row = self.db.execute(
+                "SELECT article_id FROM article_urls WHERE url = ?", [url]
+            ).fetchone()
+            if row is not None:
+                return int(row[0])
+        return None
+
+    def save_article(
+        self,
+        article: Article,
+        *,
+        keys: tuple[str, ...],
+        source: str,
+        page_id: int,
+        page_sha256: str,
+        parser_version: str,
+        seen_at: dt.datetime,
+    ) -> SaveOutcome:
+        """Save a parsed article under its canonical URL keys (the first is preferred).
+
+        A known URL with the same text is `unchanged`; with new text it gets a
+        new version (`updated`), the old text kept in `article_versions`. An
+        unknown URL whose text is already archived is a `duplicate`: the URL is
+        added to that article. Runs inside the caller's transaction.
+        """
+        if not keys:
+            raise StoreError("an article needs at least one canonical URL")
+        chash = content_hash(article)
+        seen = seen_at.isoformat(timespec="seconds")
+        article_id = self.find_article_id(keys)
+        status: SaveStatus
+        if article_id is None:
+            row = self.db.execute(
+                "SELECT id FROM articles WHERE content_hash = ? ORDER BY id LIMIT 1", [chash]
+            ).fetchone()
+            if row is not None:
+                article_id, status = int(row[0]), "duplicate"
+                self.db.execute(
+                    "UPDATE articles SET last_seen = ? WHERE id = ?", [seen, article_id]
+                )
+            else:
+                article_id = self._insert_article(
+                    article, keys[0], source, chash, page_id, page_sha256, parser_version, seen
+                )
+                status = "new"
+        else:
+            current = self.db.execute(
+                "SELECT content_hash, versions FROM articles WHERE id = ?", [article_id]
+            ).fetchone()
+            if current[0] == chash:
+                status = "unchanged"
+                self.db.execute(
+                    "UPDATE articles SET last_seen = ? WHERE id = ?", [seen, article_id]
+                )
+            else:
+                status = "updated"
+                self._update_article(
+                    article_id, article, chash, page_id, page_sha256, parser_version, seen
+                )
+                self._add_version(article_id, current[1] + 1, article, chash, page_id, seen)
+        for key in keys:
+            self.db.execute(
+                "INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?, ?)",
+                [key, article_id],
+            )
+        return SaveOutcome(status=status, article_id=article_id)
+
+    def _fields(self, article: Article) -> dict[str, Any]:
+        return {
+            "title": nfc(article.title),
+            "body": nfc(article.body),
+            "published": article.published.isoformat() if article.published else None,
+            "department": nfc(article.department) if article.department else None,
+            "links": json.dumps(
+                [{"url": ln.url, "text": nfc(ln.text), "kind": ln.kind} for ln in article.links],
+                ensure_ascii=False,
+            ),
+        }
+
+    def _insert_article(
+        self,
+        article: Article,
+        canonical_url: str,
+        source: str,
+        chash: str,
+        page_id: int,
+        page_sha256: str,
+        parser_version: str,
+        seen: str,
+    ) -> int:
+        row = {
+            "canonical_url": canonical_url,
+            "url": article.url or canonical_url,
+            "source": source,
+            **self._fields(article),
+            "content_hash": chash,
+            "page_id": page_id,
+            "page_sha256": page_sha256,
+            "parser_version": parser_version,
+            "first_seen": seen,
+            "last_seen": seen,
+            "versions": 1,
+        }
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        cursor = self.db.execute(
+            f"INSERT INTO articles ({columns}) VALUES ({marks})", list(row.values())
+        )
+        article_id = int(cursor.lastrowid or 0)
+        self._add_version(article_id, 1, article, chash, page_id, seen)
+        return article_id
+
+    def _update_article(
+        self,
+        article_id: int,
+        article: Article,
+        chash: str,
+        page_id: int,
+        page_sha256: str,
+        parser_version: str,
+        seen: str,
+    ) -> None:
+        fields = {
+            **self._fields(article),
+            "content_hash": chash,
+            "page_id": page_id,
+            "page_sha256": page_sha256,
+            "parser_version": parser_version,
+            "last_seen": seen,
+        }
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        self.db.execute(
+            f"UPDATE articles SET {assignments}, versions = versions + 1 WHERE id = ?",
+            [*fields.values(), article_id],
+        )
+
+    def _add_version(
+        self, article_id: int, version: int, article: Article, chash: str, page_id: int, seen: str
+    ) -> None:
+        fields = self._fields(article)
+        self.db.execute(
+            "INSERT INTO article_versions (article_id, version, title, body, published,"
+            " department, content_hash, page_id, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                article_id,
+                version,
+                fields["title"],
+                fields["body"],
+                fields["published"],
+                fields["department"],
+                chash,
+                page_id,
+                seen,
+            ],
+        )
+
+    def replace_parsed_fields(self, article_id: int, article: Article, parser_version: str) -> bool:
+        """Overwrite an article's parsed fields (after `reparse`); True if anything changed.
+
+        The current version row is updated too: a parser fix is not an edit by
+        the site, so it does not make a new version.
+        """
+        fields = self._fields(article)
+        current = self.db.execute(
+            "SELECT title, body, published, department, links, parser_version FROM articles"
+            " WHERE id = ?",
+            [article_id],
+        ).fetchone()
+        new = (*(fields[k] for k in ("title", "body", "published", "department", "links")),)
+        if tuple(current[:5]) == new and current[5] == parser_version:
+            return False
+        chash = content_hash(article)
+        with self.db.conn:
+            self.db.execute(
+                "UPDATE articles SET title = ?, body = ?, published = ?, department = ?,"
+                " links = ?, content_hash = ?, parser_version = ? WHERE id = ?",
+                [*new, chash, parser_version, article_id],
+            )
+            self.db.execute(
+                "UPDATE article_versions SET title = ?, body = ?, published = ?, department = ?,"
+                " content_hash = ? WHERE article_id = ? AND version ="
+                " (SELECT versions FROM articles WHERE id = ?)",
+                [*new[:4], chash, article_id, article_id],
+            )
+        return tuple(current[:5]) != new
+
+    def article_count(self) -> int:
+        """How many articles the archive holds."""
+        return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def get_article(self, ref: str) -> StoredArticle | None:
+        """An article by id, canonical URL, or any URL variant (canonicalised by the caller)."""
+        args: list[object]
+        if ref.isdigit():
+            where, args = "id = ?", [int(ref)]
+        else:
+            where = "id = (SELECT article_id FROM article_urls WHERE url = ?) OR url = ?"
+            args = [ref, ref]
+        row = self.db.execute(f"SELECT * FROM articles WHERE {where}", args).fetchone()
+        return self._stored(row) if row else None
+
+    def iter_articles(self) -> Iterator[StoredArticle]:
+        """Every article, oldest id first."""
+        for row in self.db.execute("SELECT * FROM articles ORDER BY id"):
+            yield self._stored(row)
+
+    def versions(self, article_id: int) -> list[dict[str, Any]]:
+        """All versions of an article, oldest first."""
+        cursor = self.db.execute(
+            "SELECT version, title, body, seen_at FROM article_versions"
+            " WHERE article_id = ? ORDER BY version",
+            [article_id],
+        )
+        return [dict(zip(("version", "title", "body", "seen_at"), r, strict=True)) for r in cursor]
+
+    def _stored(self, row: tuple[Any, ...]) -> StoredArticle:
+        columns = [d[0] for d in self.db.execute("SELECT * FROM articles LIMIT 0").description]
+        data = dict(zip(columns, row, strict=True))
+        return StoredArticle(
+            id=data["id"],
+            canonical_url=data["canonical_url"],
+            url=data["url"],
+            source=data["source"],
+            title=data["title"],
+            body=data["body"],
+            published=dt.date.fromisoformat(data["published"]) if data["published"] else None,
+            department=data["department"],
+            links=tuple(Link(**ln) for ln in json.loads(data["links"])),
+            versions=data["versions"],
+            page_id=data["page_id"],
+            parser_version=data["parser_version"],
+        )
+
+    # --- search and stats ------------------------------------------------------------
+
+    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        """Full-text search, best match first (newer first on ties), diacritics ignored."""
+        sql = (
+            "SELECT articles.*, snippet(articles_fts, 1, '[', ']', '…', 16), articles_fts.rank"
+            " FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid"
+            " WHERE articles_fts MATCH ? ORDER BY articles_fts.rank, articles.published DESC"
+            " LIMIT ?"
+        )
+        try:
+            rows = self.db.execute(sql, [nfc(query), limit]).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise QueryError(f"search query {query!r} is not valid FTS5 syntax: {exc}") from exc
+        return [SearchHit(article=self._stored(r[:-2]), snippet=r[-2], rank=r[-1]) for r in rows]
+
+    def stats(self) -> dict[str, list[tuple[str, int]]]:
+        """Article counts per source, department and publication year."""
+        queries = {
+            "source": "SELECT source, count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1",
+            "department": "SELECT coalesce(department, '(none)'), count(*) FROM articles"
+            " GROUP BY 1 ORDER BY 2 DESC, 1",
+            "year": "SELECT coalesce(substr(published, 1, 4), '(none)'), count(*) FROM articles"
+            " GROUP BY 1 ORDER BY 1 DESC",
+        }
+        return {
+            name: [(str(k), int(v)) for k, v in self.db.execute(sql).fetchall()]
+            for name, sql in queries.items()
+        }
