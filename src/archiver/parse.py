@@ -115,7 +115,8 @@ _GENERIC_BODY = (
 )
 _BOILERPLATE = re.compile(
     r"cookie|sikdat|share|social|related|comment|breadcrumb|sidebar|widget|banner|print"
-    r"|newsletter|subscribe|pagination|pager|menu|navbar|skip-link|advert",
+    r"|newsletter|subscribe|pagination|pager|menu|navbar|skip-link|advert|site-header|site-footer"
+    r"|top-?bar|nameday|vardadien|weather|laikapstak",
     re.I,
 )
 _GENERIC_DROP = "script, style, noscript, nav, aside, form, iframe, button, [role=navigation]"
@@ -210,11 +211,17 @@ def _parse_generic(tree: LexborHTMLParser, url: str | None) -> ParseResult:
         marker = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
         if _BOILERPLATE.search(marker) and node.tag not in ("body", "html", "article", "main"):
             node.decompose()
+    # Page-level header and footer (today's date, name days, contacts) are
+    # never article text; an article's own <header> holds its title and date.
+    for node in tree.css("header, footer"):
+        if not _inside(node, ("article", "main")):
+            node.decompose()
     container = _generic_container(tree)
     lines = text_lines(container) if container is not None else []
     if lines and title and lines[0] == title:
         lines.pop(0)
-    department = lines.pop() if lines and _OFFICE.match(lines[-1]) else None
+    department, signed = _signature(lines)
+    published = published or signed
     if published is None and container is not None:
         published = _text_date(container)
     links = body_links(container, base) if container is not None else ()
@@ -338,6 +345,42 @@ def _meta_date(tree: LexborHTMLParser) -> dt.date | None:
             if found is not None:
                 return found
     return None
+
+
+def _signature(lines: list[str]) -> tuple[str | None, dt.date | None]:
+    """Pop a signature block (office and/or date lines) off the end of `lines`.
+
+    The Ķekava old CMS and many others sign "Administratīvā pārvalde" then
+    "04.10.2019." under the text; WordPress sites sign on the last line.
+    """
+    department: str | None = None
+    published: dt.date | None = None
+    for _ in range(3):
+        if not lines:
+            break
+        last = lines[-1]
+        found = dates.parse_date(last) if len(last) <= 40 else None
+        if (
+            found is not None
+            and published is None
+            and len(re.sub(r"[\d.\s/:,\[\]-]", "", last)) < 20
+        ):
+            published = found
+        elif department is None and _OFFICE.match(last):
+            department = last
+        else:
+            break
+        lines.pop()
+    return department, published
+
+
+def _inside(node: LexborNode, tags: tuple[str, ...]) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag in tags:
+            return True
+        parent = parent.parent
+    return False
 
 
 def _text_date(container: LexborNode) -> dt.date | None:

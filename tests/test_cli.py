@@ -1,0 +1,112 @@
+"""The `archiver` command in a subprocess: output streams, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archiver.fixture_site import Answer, FixtureSite
+from conftest import write_fixture_config
+
+SEED_TITLE = "Pašvaldība piedalās starptautiskā projektā, lai uzlabotu pilsētvides attīstību"
+
+
+def archiver(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "archiver", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(cwd)},
+    )
+
+
+@pytest.fixture
+def config(site: FixtureSite, tmp_path: Path) -> Path:
+    return write_fixture_config(tmp_path / "archiver.toml", site, tmp_path / "archive.db")
+
+
+def test_help_documents_the_exit_codes(tmp_path: Path) -> None:
+    result = archiver("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for line in ("0  everything went fine", "1  error", "2  usage error", "3  the crawl finished"):
+        assert line in result.stdout
+
+
+def test_crawl_then_search_show_stats_and_reparse(config: Path, tmp_path: Path) -> None:
+    crawl = archiver("crawl", "--config", str(config), cwd=tmp_path)
+    assert crawl.returncode == 0, crawl.stderr
+    assert crawl.stdout == ""  # results only on stdout; the summary goes to stderr
+    assert "kekava-old:" in crawl.stderr and "new" in crawl.stderr
+
+    search = archiver("search", "pasvaldiba", "--json", "--config", str(config), cwd=tmp_path)
+    assert search.returncode == 0
+    hits = json.loads(search.stdout)
+    seed = next(h for h in hits if h["title"] == SEED_TITLE)
+    assert seed["published"] == "2019-10-04" and seed["department"] == "Administratīvā pārvalde"
+    assert "[" in seed["snippet"]
+
+    plain = archiver("search", "pasvaldiba", "--config", str(config), cwd=tmp_path)
+    assert SEED_TITLE in plain.stdout and "2019-10-04" in plain.stdout
+
+    variant = "https://arhivs.kekava.lv/pub/index.php?gid=1&id=150&lid=13828"
+    show = archiver("show", variant, "--config", str(config), cwd=tmp_path)
+    assert show.returncode == 0, show.stderr
+    assert show.stdout.startswith(SEED_TITLE)
+    assert "https://urbact.eu/apstiprin%C4%81ti-23" in show.stdout
+
+    stats = archiver("stats", "--json", "--config", str(config), cwd=tmp_path)
+    counts = json.loads(stats.stdout)
+    assert dict(counts["year"])["2019"] >= 2
+    assert dict(counts["source"])["kekava-old"] >= 15
+
+    reparse = archiver("reparse", "--config", str(config), cwd=tmp_path)
+    assert reparse.returncode == 0 and "0 changed" in reparse.stderr
+
+
+def test_quiet_crawl_prints_nothing_on_success(config: Path, tmp_path: Path) -> None:
+    result = archiver("crawl", "-q", "--config", str(config), cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_crawl_with_a_failing_url_exits_3(site: FixtureSite, config: Path, tmp_path: Path) -> None:
+    site.set("/pub/index.php?id=150&lid=13828", Answer(status=404, body=b"gone"))
+    result = archiver("crawl", "-q", "--config", str(config), cwd=tmp_path)
+    assert result.returncode == 3
+    assert result.stderr.strip().splitlines() == [
+        "archiver: 1 URL(s) failed; see the warnings table"
+    ]
+
+
+def test_missing_config_is_a_one_line_error_exit_1(tmp_path: Path) -> None:
+    result = archiver("crawl", "--config", "nope.toml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == "archiver: error: config file not found: nope.toml\n"
+
+
+def test_unknown_option_is_a_usage_error_exit_2(tmp_path: Path) -> None:
+    result = archiver("crawl", "--no-such-flag", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_fts_query_is_a_one_line_error(config: Path, tmp_path: Path) -> None:
+    result = archiver("search", '"unbalanced', "--config", str(config), cwd=tmp_path)
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("archiver: error: search query")
+
+
+def test_demo_archives_the_fixture_site_and_a_rerun_adds_nothing(tmp_path: Path) -> None:
+    first = archiver("demo", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "archive.db").exists()
+    assert SEED_TITLE in first.stdout
+    second = archiver("demo", cwd=tmp_path)
+    assert second.returncode == 0
+    assert "Archived 0 new articles" in second.stdout
