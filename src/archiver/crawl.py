@@ -88,10 +88,7 @@ def _crawl_source(source: Source, *, store: Store, fetcher: Fetcher, crawl_id: i
             listing = _fetch_listing(url, source, store, fetcher, crawl_id, counts)
             if listing is None:
                 break
-            known_before = [
-                store.find_article_id((discover.canonical_key(u, source),)) is not None
-                for u in listing.article_urls
-            ]
+            known_before = [_known(u, source, store) for u in listing.article_urls]
             for article_url in listing.article_urls:
                 _archive_article(article_url, source, store, fetcher, crawl_id, counts)
             if all(known_before):
@@ -102,6 +99,13 @@ def _crawl_source(source: Source, *, store: Store, fetcher: Fetcher, crawl_id: i
         requests=fetcher.requests - requests_before,
         **dataclasses.asdict(counts),
     )
+
+
+def _known(url: str, source: Source, store: Store) -> bool:
+    """Archived before (under any URL variant), or fetched before and found not to be an article."""
+    if store.cached_page_id(url) is not None:
+        return True
+    return store.find_article_id((discover.canonical_key(url, source),)) is not None
 
 
 def _fetch_listing(

@@ -554,10 +554,13 @@ class Store:
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
         """Full-text search, best match first (newer first on ties), diacritics ignored."""
+        # bm25 with the title weighted over body and department: a word in
+        # the headline says more about what the article is about.
         sql = (
-            "SELECT articles.*, snippet(articles_fts, 1, '[', ']', '…', 16), articles_fts.rank"
+            "SELECT articles.*, snippet(articles_fts, -1, '[', ']', '…', 16),"
+            " bm25(articles_fts, 10.0, 1.0, 2.0) AS score"
             " FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid"
-            " WHERE articles_fts MATCH ? ORDER BY articles_fts.rank, articles.published DESC"
+            " WHERE articles_fts MATCH ? ORDER BY score, articles.published DESC"
             " LIMIT ?"
         )
         try:
