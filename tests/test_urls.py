@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from archiver import urls
 from archiver.urls import (
     ATTACHMENT_EXTENSIONS,
     TRACKING_PARAMS,
@@ -262,3 +263,23 @@ def test_constants_hold_the_documented_names() -> None:
     assert len(TRACKING_PARAMS) == 11
     assert all(ext.startswith(".") and ext == ext.lower() for ext in ATTACHMENT_EXTENSIONS)
     assert len(ATTACHMENT_EXTENSIONS) == 12
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://www.kekava.lv/pub/index.php?id=150&lid=13846&utm_source=rss",
+            "https://www.kekava.lv/pub/index.php?id=150&lid=13846",
+        ),
+        (
+            "https://www.kekava.lv/pub/index.php?gid=1&lid=14071&gid=1&lid=14071&id=150",
+            "https://www.kekava.lv/pub/index.php?gid=1&lid=14071&id=150",
+        ),
+        ("http://kekava.lv/pub/?amp%3Bpage=3&page=13#x", "http://kekava.lv/pub/?page=13"),
+        ("https://kekava.lv/aktualitates/slug/", "https://kekava.lv/aktualitates/slug/"),
+    ],
+    ids=["tracking-dropped", "repeats-collapsed-order-kept", "amp-and-fragment", "untouched"],
+)
+def test_clean_keeps_a_working_address_minus_the_noise(url: str, expected: str) -> None:
+    assert urls.clean(url) == expected

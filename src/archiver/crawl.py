@@ -90,7 +90,9 @@ def _crawl_source(source: Source, *, store: Store, fetcher: Fetcher, crawl_id: i
                 break
             known_before = [_known(u, source, store) for u in listing.article_urls]
             for article_url in listing.article_urls:
-                _archive_article(article_url, source, store, fetcher, crawl_id, counts)
+                # Fetch without tracking parameters and repeated keys: same page, and
+                # the conditional-GET cache is not split across noise variants.
+                _archive_article(urls.clean(article_url), source, store, fetcher, crawl_id, counts)
             if all(known_before):
                 break  # everything on this page was archived before: older pages are too
             url = listing.next_url
@@ -164,7 +166,7 @@ def _store_parsed(page: Page, source: Source, store: Store, crawl_id: int, count
         if not result.is_article:
             counts.not_articles += 1
             return
-        article = dataclasses.replace(result.article, url=page.final_url)
+        article = dataclasses.replace(result.article, url=urls.clean(page.final_url))
         outcome = store.save_article(
             article,
             keys=article_keys(page, result.article.canonical_url, source),

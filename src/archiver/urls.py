@@ -15,13 +15,14 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 __all__ = [
     "ATTACHMENT_EXTENSIONS",
     "TRACKING_PARAMS",
     "absolutize",
     "canonicalize",
+    "clean",
     "host_of",
     "is_attachment",
     "same_site",
@@ -120,6 +121,19 @@ def canonicalize(
     return f"https://{netloc}{_canonical_path(parts.path)}" + (f"?{query}" if query else "")
 
 
+def clean(url: str) -> str:
+    """A URL fit to show and to fetch: the page's own address minus what is noise.
+
+    Unlike `canonicalize` it keeps the scheme, host, path and parameter order
+    (so it still works on the live site) and only drops tracking parameters,
+    mis-escaped `amp;` prefixes, repeated keys and the fragment:
+    `?id=150&lid=13846&utm_source=rss` → `?id=150&lid=13846`.
+    """
+    parts = urlsplit(url.strip().replace("&amp;", "&"))
+    query = _canonical_query(parts.query, frozenset(), sort=False) if parts.query else ""
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
+
+
 def absolutize(href: str, base: str) -> str | None:
     """An href resolved against the page URL, or None when it is not a link to a document.
 
@@ -205,7 +219,7 @@ def _canonical_path(path: str) -> str:
     return "/" + "/".join(segments)
 
 
-def _canonical_query(query: str, drop: frozenset[str]) -> str:
+def _canonical_query(query: str, drop: frozenset[str], *, sort: bool = True) -> str:
     params: dict[str, str] = {}
     # Only "&" separates: PHP does not split on ";".
     for part in query.split("&"):
@@ -216,4 +230,5 @@ def _canonical_query(query: str, drop: frozenset[str]) -> str:
             continue
         # Last value wins, as in PHP: `?gid=1&lid=6955&gid=1&lid=6955` is one lid.
         params[key] = _requote(raw_value.replace("+", " "), _QUERY_SAFE)
-    return "&".join(f"{key}={value}" for key, value in sorted(params.items()))
+    items = sorted(params.items()) if sort else list(params.items())
+    return "&".join(f"{key}={value}" for key, value in items)
