@@ -79,7 +79,7 @@ def test_crawl_with_a_failing_url_exits_3(site: FixtureSite, config: Path, tmp_p
     result = archiver("crawl", "-q", "--config", str(config), cwd=tmp_path)
     assert result.returncode == 3
     assert result.stderr.strip().splitlines() == [
-        "archiver: 1 URL(s) failed; see the warnings table"
+        "archiver: 1 URL(s) failed; see the failures table"
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from archiver.cli import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, app
+from archiver.cli import EXIT_ERROR, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, app
 from archiver.config import SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,5 +40,5 @@ def test_every_setting_is_documented() -> None:
 
 
 def test_every_exit_code_is_documented() -> None:
-    for code in (EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL):
+    for code in (EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_LOCKED):
         assert f"| {code} |" in README

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from archiver.charset import decode_body
@@ -64,28 +66,51 @@ def mini(tmp_path: Path) -> Iterator[FixtureSite]:
         yield running
 
 
-def make_fetcher(site: FixtureSite, clock: FakeClock | None = None, **settings: object) -> Fetcher:
-    host, port = site.address
-    client = make_client({name: (host, port) for name in site.table.hosts})
-    clock = clock or FakeClock()
-    return Fetcher(
-        client=client, settings=quiet_settings(**settings), clock=clock, sleep=clock.sleep
-    )
+class FetcherFactory:
+    """Builds fetchers routed to a fixture site and closes their clients afterwards."""
+
+    def __init__(self) -> None:
+        self.clients: list[httpx.Client] = []
+
+    def __call__(
+        self, site: FixtureSite, clock: FakeClock | None = None, **settings: Any
+    ) -> Fetcher:
+        host, port = site.address
+        client = make_client({name: (host, port) for name in site.table.hosts})
+        self.clients.append(client)
+        clock = clock or FakeClock()
+        return Fetcher(
+            client=client, settings=quiet_settings(**settings), clock=clock, sleep=clock.sleep
+        )
 
 
-def test_requests_identify_the_archiver_by_user_agent(mini: FixtureSite) -> None:
+@pytest.fixture
+def make_fetcher() -> Iterator[FetcherFactory]:
+    factory = FetcherFactory()
+    yield factory
+    for client in factory.clients:
+        client.close()
+
+
+def test_requests_identify_the_archiver_by_user_agent(
+    mini: FixtureSite, make_fetcher: FetcherFactory
+) -> None:
     make_fetcher(mini).fetch("https://mini.lv/a")
     agents = {dict(r.headers).get("User-Agent") for r in mini.requests_to("/a")}
     assert agents == {"archiver-tests"}
 
 
-def test_robots_disallowed_path_is_refused_without_a_request(mini: FixtureSite) -> None:
+def test_robots_disallowed_path_is_refused_without_a_request(
+    mini: FixtureSite, make_fetcher: FetcherFactory
+) -> None:
     with pytest.raises(RobotsDisallowed, match=r"robots\.txt disallows https://mini\.lv/private/x"):
         make_fetcher(mini).fetch("https://mini.lv/private/x")
     assert mini.requests_to("/private/") == []
 
 
-def test_robots_crawl_delay_spaces_requests_to_one_host(mini: FixtureSite) -> None:
+def test_robots_crawl_delay_spaces_requests_to_one_host(
+    mini: FixtureSite, make_fetcher: FetcherFactory
+) -> None:
     clock = FakeClock()
     fetcher = make_fetcher(mini, clock)
     fetcher.fetch("https://mini.lv/a")
@@ -93,7 +118,9 @@ def test_robots_crawl_delay_spaces_requests_to_one_host(mini: FixtureSite) -> No
     assert clock.sleeps == [pytest.approx(5.0), pytest.approx(5.0)]  # after robots, after /a
 
 
-def test_configured_delay_applies_when_robots_sets_none(site: FixtureSite) -> None:
+def test_configured_delay_applies_when_robots_sets_none(
+    site: FixtureSite, make_fetcher: FetcherFactory
+) -> None:
     clock = FakeClock()
     fetcher = make_fetcher(site, clock, delay=2.5)
     fetcher.fetch("https://kekava.lv/jaunumi/")
@@ -101,7 +128,9 @@ def test_configured_delay_applies_when_robots_sets_none(site: FixtureSite) -> No
     assert clock.sleeps and all(s == pytest.approx(2.5) for s in clock.sleeps)
 
 
-def test_conditional_get_gives_not_modified_page(mini: FixtureSite) -> None:
+def test_conditional_get_gives_not_modified_page(
+    mini: FixtureSite, make_fetcher: FetcherFactory
+) -> None:
     fetcher = make_fetcher(mini)
     first = fetcher.fetch("https://mini.lv/a")
     again = fetcher.fetch("https://mini.lv/a", Validators(etag=first.header("ETag")))
@@ -109,7 +138,9 @@ def test_conditional_get_gives_not_modified_page(mini: FixtureSite) -> None:
     assert again.not_modified and again.status == 304 and again.body == b""
 
 
-def test_transient_failure_is_retried_honouring_retry_after(mini: FixtureSite) -> None:
+def test_transient_failure_is_retried_honouring_retry_after(
+    mini: FixtureSite, make_fetcher: FetcherFactory
+) -> None:
     busy = Answer(status=503, headers=(("Retry-After", "7"),))
     mini.set("/a", busy, Answer(status=200, body=b"<p>ok</p>"))
     clock = FakeClock()
@@ -119,27 +150,33 @@ def test_transient_failure_is_retried_honouring_retry_after(mini: FixtureSite) -
     assert 7.0 in clock.sleeps
 
 
-def test_retries_stop_after_the_configured_attempts(mini: FixtureSite) -> None:
+def test_retries_stop_after_the_configured_attempts(
+    mini: FixtureSite, make_fetcher: FetcherFactory
+) -> None:
     mini.set("/a", Answer(status=500))
     with pytest.raises(TransientFetchError, match=r"HTTP 500 from https://mini\.lv/a"):
         make_fetcher(mini, attempts=3).fetch("https://mini.lv/a")
     assert len(mini.requests_to("/a")) == 3
 
 
-def test_permanent_failure_is_not_retried(mini: FixtureSite) -> None:
+def test_permanent_failure_is_not_retried(mini: FixtureSite, make_fetcher: FetcherFactory) -> None:
     with pytest.raises(FetchError) as caught:
         make_fetcher(mini).fetch("https://mini.lv/missing")
     assert caught.value.status == 404 and not isinstance(caught.value, TransientFetchError)
     assert len(mini.requests_to("/missing")) == 1
 
 
-def test_response_over_the_size_cap_is_refused(mini: FixtureSite) -> None:
+def test_response_over_the_size_cap_is_refused(
+    mini: FixtureSite, make_fetcher: FetcherFactory
+) -> None:
     mini.set("/a", Answer(body=b"x" * 5000))
     with pytest.raises(FetchError, match="exceeds the 1000-byte cap"):
         make_fetcher(mini, max_bytes=1000).fetch("https://mini.lv/a")
 
 
-def test_unrouted_host_fails_at_once_without_leaving_loopback(mini: FixtureSite) -> None:
+def test_unrouted_host_fails_at_once_without_leaving_loopback(
+    mini: FixtureSite, make_fetcher: FetcherFactory
+) -> None:
     with pytest.raises(FetchError, match="not routed"):
         make_fetcher(mini, obey_robots=False).fetch("https://example.com/")
 

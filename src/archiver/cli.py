@@ -6,11 +6,15 @@ Exit codes:
   0  everything went fine
   1  error (bad config, unusable database); the archive is left consistent
   2  usage error (unknown command or option)
-  3  the crawl finished but some URLs failed (recorded in the `warnings` table)
+  3  the crawl finished but some URLs failed, or extraction looks degraded
+     (see the `warnings` and `failures` tables)
+  4  another crawl is already running on the same archive
 """
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import json
 import os
 import sys
@@ -25,13 +29,13 @@ import typer
 from archiver import crawl as crawling
 from archiver import discover
 from archiver.config import SETTINGS, Config, default_config_path, load_config
-from archiver.errors import ArchiverError
+from archiver.errors import ArchiverError, CrawlLocked
 from archiver.fetch import Fetcher, FetchSettings, make_client
 from archiver.fixture_site import serve_fixture_site
 from archiver.models import CrawlReport
 from archiver.store import SearchHit, Store, StoredArticle
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_LOCKED = 0, 1, 2, 3, 4
 
 app = typer.Typer(
     help=__doc__,
@@ -116,22 +120,40 @@ def crawl(
     source: Annotated[
         list[str] | None, typer.Option("--source", "-s", help="Only these sources.")
     ] = None,
+    max_pages: Annotated[
+        int | None,
+        typer.Option("--max-pages", min=1, help="Most requests per source in this run."),
+    ] = None,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Crawl the configured sources into the archive (run nightly from cron).
 
-    Exit status 3 when the crawl finished but some URLs failed.
+    Exit status 3 when the crawl finished but some URLs failed or extraction
+    looks degraded; 4 when another crawl is running on the same archive.
     """
     config = _config(config_path, db)
     sources = tuple(config.source(n) for n in source) if source else config.sources
-    with _open_store(config) as store, make_client(_resolve(config)) as client:
+    with (
+        _open_store(config) as store,
+        store.crawl_lock(),
+        make_client(_resolve(config)) as client,
+    ):
         fetcher = Fetcher(client=client, settings=_fetch_settings(config))
-        report = crawling.crawl(sources, store=store, fetcher=fetcher, log=_noop if quiet else _err)
+        report = crawling.crawl(
+            sources,
+            store=store,
+            fetcher=fetcher,
+            log=_noop if quiet else _err,
+            max_pages=max_pages,
+        )
     if as_json:
         typer.echo(json.dumps(_report_json(report), ensure_ascii=False, indent=2))
     if report.failures:
-        _err(f"archiver: {report.failures} URL(s) failed; see the warnings table")
+        _err(f"archiver: {report.failures} URL(s) failed; see the failures table")
+    for problem in report.health:
+        _err(f"archiver: {problem}")
+    if report.failures or report.health:
         raise typer.Exit(EXIT_PARTIAL)
 
 
@@ -169,38 +191,94 @@ def demo(
         raise typer.Exit(EXIT_PARTIAL)
 
 
+def _date_option(flag: str, help_text: str) -> Any:
+    return typer.Option(flag, formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help=help_text)
+
+
+SinceOption = Annotated[dt.datetime | None, _date_option("--since", "Published on or after.")]
+UntilOption = Annotated[dt.datetime | None, _date_option("--until", "Published on or before.")]
+
+
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="Words to find; diacritics are optional.")],
     db: DbOption = None,
     config_path: ConfigOption = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most results.")] = 20,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="Only these sources.")
+    ] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", "-d", help="Department name contains this.")
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     as_json: JsonOption = False,
+    as_nl: Annotated[bool, typer.Option("--nl", help="One JSON object per line.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV with a header row.")] = False,
 ) -> None:
-    """Full-text search of the archive (FTS5 syntax; "pasvaldiba" finds "pašvaldība")."""
+    """Full-text search in any word form; "pasvaldibai" finds "pašvaldība".
+
+    Words match every inflected form, "quoted phrases" the exact words,
+    prefix* the beginning of a word; AND, OR, NOT and parentheses combine them.
+    Best match first (title words weigh most), newer first on ties.
+    """
+    if as_json + as_nl + as_csv > 1:
+        raise typer.BadParameter("choose one of --json, --nl and --csv")
     config = _config(config_path, db)
     with _open_store(config) as store:
-        hits = store.search(query, limit=limit)
+        hits = store.search(
+            query,
+            limit=limit,
+            sources=tuple(source or ()),
+            department=department,
+            since=since.date() if since else None,
+            until=until.date() if until else None,
+        )
     if as_json:
         typer.echo(json.dumps([_hit_json(h) for h in hits], ensure_ascii=False, indent=2))
-        return
-    if not hits:
+    elif as_nl:
+        for hit in hits:
+            typer.echo(json.dumps(_hit_json(hit), ensure_ascii=False))
+    elif as_csv:
+        _print_hits_csv(hits)
+    elif not hits:
         _err(f"no articles match {query!r}")
-        return
-    _print_hits(hits)
+    else:
+        _print_hits(hits)
 
 
 def _hit_json(hit: SearchHit) -> dict[str, Any]:
     return {**_article_json(hit.article), "snippet": hit.snippet, "rank": hit.rank}
 
 
+SEARCH_CSV_COLUMNS = ("id", "published", "source", "department", "title", "url", "snippet", "rank")
+
+
+def _print_hits_csv(hits: list[SearchHit]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(SEARCH_CSV_COLUMNS)
+    for hit in hits:
+        a = hit.article
+        published = a.published.isoformat() if a.published else ""
+        row = (a.id, published, a.source, a.department or "", a.title, a.url, hit.snippet)
+        writer.writerow((*row, hit.rank))
+
+
+def _highlighted(hit: SearchHit) -> str:
+    """The snippet with its marked matches in bold yellow instead of brackets."""
+    text, out, cursor = hit.snippet, "", 0
+    for start, end in hit.marks:
+        out += text[cursor:start] + "\x1b[1;33m" + text[start + 1 : end - 1] + "\x1b[0m"
+        cursor = end
+    return out + text[cursor:]
+
+
 def _print_hits(hits: list[SearchHit]) -> None:
     tty = sys.stdout.isatty()
     for number, hit in enumerate(hits, 1):
         a = hit.article
-        snippet = hit.snippet.replace("\n", " ")
-        if tty:
-            snippet = snippet.replace("[", "\x1b[1;33m").replace("]", "\x1b[0m")
+        snippet = (_highlighted(hit) if tty else hit.snippet).replace("\n", " ")
         meta = " · ".join(
             x for x in (str(a.published or "no date"), a.department or "", a.source) if x
         )
@@ -307,6 +385,9 @@ def main(argv: list[str] | None = None) -> None:
     args = [a for a in args if a != "--debug"]
     try:
         app(args, prog_name="archiver", standalone_mode=True)
+    except CrawlLocked as exc:
+        _err(f"archiver: {exc}")
+        sys.exit(EXIT_LOCKED)
     except ArchiverError as exc:
         _err(f"archiver: error: {exc}")
         sys.exit(EXIT_ERROR)

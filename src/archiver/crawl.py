@@ -12,12 +12,13 @@ raw pages without any network.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from archiver import discover, parse, urls
-from archiver.errors import FetchError, RobotsDisallowed
+from archiver.errors import FetchError, OffSiteRedirect, RobotsDisallowed
 from archiver.fetch import Fetcher
 from archiver.models import CrawlReport, Listing, Page, Source, SourceReport
 from archiver.store import Store
@@ -27,6 +28,17 @@ Log = Callable[[str], None]
 
 def _quiet(message: str) -> None:
     """The default log: say nothing."""
+
+
+# A failed URL is tried again on each later run, up to this many runs in all.
+MAX_FAILURE_ATTEMPTS = 5
+
+# Extraction health: a source whose earlier articles had a field this often...
+HEALTHY_RATE = 0.8
+# ...but whose new articles tonight have it less often than this, has probably
+# been redesigned; only judged with enough articles on both sides.
+DEGRADED_RATE = 0.5
+MIN_ARTICLES_FOR_HEALTH = 5
 
 
 @dataclass(slots=True)
@@ -40,6 +52,8 @@ class _Counts:
     not_articles: int = 0
     failures: int = 0
     warnings: int = 0
+    retried: int = 0
+    recovered: int = 0
 
 
 def crawl(
@@ -49,17 +63,25 @@ def crawl(
     fetcher: Fetcher,
     log: Log = _quiet,
     clock: Callable[[], float] = time.monotonic,
+    max_pages: int | None = None,
 ) -> CrawlReport:
-    """Crawl each source into the store and report what happened per source."""
+    """Crawl each source into the store and report what happened per source.
+
+    `max_pages` caps the requests made for one source in this run; a walk
+    cut short by it (or by a failing listing page) resumes on the next run.
+    """
     started = clock()
     crawl_id = store.begin_crawl()
     reports: list[SourceReport] = []
     status = "failed"
     try:
         for source in sources:
-            reports.append(_crawl_source(source, store=store, fetcher=fetcher, crawl_id=crawl_id))
+            walker = _SourceCrawl(source, store, fetcher, crawl_id, max_pages)
+            reports.append(walker.run())
             log(summary_line(reports[-1]))
-        status = "ok" if all(r.failures == 0 for r in reports) else "partial"
+            for problem in reports[-1].health:
+                log(f"{source.name}: {problem}")
+        status = "ok" if all(r.failures == 0 and not r.health for r in reports) else "partial"
     finally:
         store.finish_crawl(
             crawl_id,
@@ -71,119 +93,200 @@ def crawl(
 
 def summary_line(report: SourceReport) -> str:
     """One line per source, as cron mails it."""
+    retried = f", {report.recovered}/{report.retried} earlier failures recovered"
     return (
         f"{report.source}: {report.new_articles} new, {report.updated_articles} updated,"
         f" {report.unchanged_articles} unchanged, {report.duplicates} duplicate URLs,"
-        f" {report.failures} failed ({report.requests} requests,"
-        f" {report.not_modified} not modified)"
+        f" {report.failures} failed{retried if report.retried else ''}"
+        f" ({report.requests} requests, {report.not_modified} not modified)"
     )
 
 
-def _crawl_source(source: Source, *, store: Store, fetcher: Fetcher, crawl_id: int) -> SourceReport:
-    counts = _Counts()
-    requests_before = fetcher.requests
-    for start_url in source.start_urls:
-        url: str | None = start_url
-        while url is not None and counts.listing_pages < source.max_listing_pages:
-            listing = _fetch_listing(url, source, store, fetcher, crawl_id, counts)
+class _BudgetSpent(Exception):
+    """The per-run page budget of a source is used up."""
+
+
+class _SourceCrawl:
+    """One source's part of a crawl: listing walks, article fetches, retries of failures."""
+
+    def __init__(
+        self,
+        source: Source,
+        store: Store,
+        fetcher: Fetcher,
+        crawl_id: int,
+        max_pages: int | None,
+    ) -> None:
+        self.source = source
+        self.store = store
+        self.fetcher = fetcher
+        self.crawl_id = crawl_id
+        self.counts = _Counts()
+        self.hosts = frozenset(discover.source_hosts(source))
+        self.budget_end = fetcher.requests + max_pages if max_pages is not None else None
+        self.done: set[str] = set()
+
+    def run(self) -> SourceReport:
+        requests_before = self.fetcher.requests
+        name = self.source.name
+        pending = self.store.pending_failures(name, max_attempts=MAX_FAILURE_ATTEMPTS)
+        self.counts.retried = len(pending)
+        unfinished = self.store.frontier(name)
+        try:
+            for start_url in self.source.start_urls:
+                self._walk(start_url)
+            for url in unfinished:
+                self._walk(url)  # finish walks an earlier run could not
+            for url, kind in pending:
+                if url not in self.done and kind == "article":
+                    self._archive_article(url)
+        except _BudgetSpent:
+            self._warn(None, "budget", "page budget for this run used up; continuing next run")
+        return SourceReport(
+            source=name,
+            requests=self.fetcher.requests - requests_before,
+            health=self._health(),
+            **dataclasses.asdict(self.counts),
+        )
+
+    def _walk(self, url: str | None) -> None:
+        """Walk listing pages newest first, stopping after a page of known articles.
+
+        The page being worked on stays in the store's listing frontier until
+        all its articles are handled, so a walk cut short by a failing page,
+        the page budget or a killed process resumes there on the next run.
+        """
+        pages = 0
+        while url is not None:
+            self.store.add_frontier(self.source.name, url)
+            if pages >= self.source.max_listing_pages:
+                return
+            listing = self._fetch_listing(url)
             if listing is None:
-                break
-            known_before = [_known(u, source, store) for u in listing.article_urls]
+                return
+            pages += 1
+            known_before = [self._known(u) for u in listing.article_urls]
             for article_url in listing.article_urls:
                 # Fetch without tracking parameters and repeated keys: same page, and
                 # the conditional-GET cache is not split across noise variants.
-                _archive_article(urls.clean(article_url), source, store, fetcher, crawl_id, counts)
+                self._archive_article(urls.clean(article_url))
+            self.store.remove_frontier(self.source.name, url)
             if all(known_before):
-                break  # everything on this page was archived before: older pages are too
+                return  # everything on this page was archived before: older pages are too
             url = listing.next_url
-    return SourceReport(
-        source=source.name,
-        requests=fetcher.requests - requests_before,
-        **dataclasses.asdict(counts),
-    )
 
+    def _known(self, url: str) -> bool:
+        """Archived before (under any URL variant), or fetched before and not an article."""
+        if self.store.cached_page_id(urls.clean(url)) is not None:
+            return True
+        key = discover.canonical_key(url, self.source)
+        return self.store.find_article_id((key,)) is not None
 
-def _known(url: str, source: Source, store: Store) -> bool:
-    """Archived before (under any URL variant), or fetched before and found not to be an article."""
-    if store.cached_page_id(url) is not None:
-        return True
-    return store.find_article_id((discover.canonical_key(url, source),)) is not None
+    def _fetch(self, url: str) -> Page:
+        if self.budget_end is not None and self.fetcher.requests >= self.budget_end:
+            raise _BudgetSpent
+        return self.fetcher.fetch(url, self.store.validators(url), allowed_hosts=self.hosts)
 
-
-def _fetch_listing(
-    url: str, source: Source, store: Store, fetcher: Fetcher, crawl_id: int, counts: _Counts
-) -> Listing | None:
-    try:
-        page = fetcher.fetch(url, store.validators(url))
-    except FetchError as exc:
-        counts.failures += 1
-        store.warn(crawl_id=crawl_id, source=source.name, url=url, kind="listing", message=str(exc))
-        return None
-    counts.listing_pages += 1
-    if page.not_modified:
-        counts.not_modified += 1
-        cached = store.cached_page_id(url)
-        if cached is None:
-            return None
-        page = dataclasses.replace(store.load_page(cached), url=url)
-    else:
-        with store.db.conn:
-            store.save_page(page, crawl_id=crawl_id)
-    return discover.listing_links(page, source)
-
-
-def _archive_article(
-    url: str, source: Source, store: Store, fetcher: Fetcher, crawl_id: int, counts: _Counts
-) -> None:
-    try:
-        page = fetcher.fetch(url, store.validators(url))
-    except RobotsDisallowed as exc:
-        counts.warnings += 1
-        store.warn(crawl_id=crawl_id, source=source.name, url=url, kind="robots", message=str(exc))
-        return
-    except FetchError as exc:
-        counts.failures += 1
-        store.warn(crawl_id=crawl_id, source=source.name, url=url, kind="fetch", message=str(exc))
-        return
-    if page.not_modified:
-        counts.not_modified += 1
-        counts.unchanged_articles += 1
-        return
-    _store_parsed(page, source, store, crawl_id, counts)
-
-
-def _store_parsed(page: Page, source: Source, store: Store, crawl_id: int, counts: _Counts) -> None:
-    result = parse.parse_page(page)
-    with store.db.conn:  # the raw page and its article land together or not at all
-        page_id, _ = store.save_page(page, crawl_id=crawl_id)
-        for warning in result.warnings:
-            counts.warnings += 1
-            store.db.execute(
-                "INSERT INTO warnings (crawl_id, source, url, kind, message, at)"
-                " VALUES (?, ?, ?, 'parse', ?, datetime('now'))",
-                [crawl_id, source.name, page.final_url, warning],
-            )
-        if not result.is_article:
-            counts.not_articles += 1
-            return
-        article = dataclasses.replace(result.article, url=urls.clean(page.final_url))
-        outcome = store.save_article(
-            article,
-            keys=article_keys(page, result.article.canonical_url, source),
-            source=source.name,
-            page_id=page_id,
-            page_sha256=_sha256(page.body),
-            parser_version=parse.PARSER_VERSION,
-            seen_at=page.fetched_at,
+    def _fail(self, url: str, kind: str, error: FetchError) -> None:
+        self.counts.failures += 1
+        self._warn(url, kind, str(error))
+        self.store.record_failure(
+            url=url, source=self.source.name, kind=kind, status=error.status, message=str(error)
         )
-    if outcome.status == "new":
-        counts.new_articles += 1
-    elif outcome.status == "updated":
-        counts.updated_articles += 1
-    elif outcome.status == "duplicate":
-        counts.duplicates += 1
-    else:
-        counts.unchanged_articles += 1
+
+    def _warn(self, url: str | None, kind: str, message: str) -> None:
+        self.counts.warnings += 1
+        self.store.warn(
+            crawl_id=self.crawl_id, source=self.source.name, url=url, kind=kind, message=message
+        )
+
+    def _fetch_listing(self, url: str) -> Listing | None:
+        try:
+            page = self._fetch(url)
+        except FetchError as exc:
+            self._fail(url, "listing", exc)
+            return None
+        self.store.clear_failure(url)
+        self.counts.listing_pages += 1
+        if page.not_modified:
+            self.counts.not_modified += 1
+            cached = self.store.cached_page_id(url)
+            if cached is None:
+                return None
+            page = dataclasses.replace(self.store.load_page(cached), url=url)
+        else:
+            with self.store.db.conn:
+                self.store.save_page(page, crawl_id=self.crawl_id)
+        return discover.listing_links(page, self.source)
+
+    def _archive_article(self, url: str) -> None:
+        if url in self.done:
+            return
+        self.done.add(url)
+        try:
+            page = self._fetch(url)
+        except RobotsDisallowed as exc:
+            self._warn(url, "robots", str(exc))
+            return
+        except OffSiteRedirect as exc:
+            self._warn(url, "offsite", str(exc))
+            return
+        except FetchError as exc:
+            self._fail(url, "article", exc)
+            return
+        if self.store.clear_failure(url):
+            self.counts.recovered += 1
+        if page.not_modified:
+            self.counts.not_modified += 1
+            self.counts.unchanged_articles += 1
+            return
+        self._store_parsed(page)
+
+    def _store_parsed(self, page: Page) -> None:
+        result = parse.parse_page(page)
+        counts = self.counts
+        with self.store.db.conn:  # the raw page and its article land together or not at all
+            page_id, _ = self.store.save_page(page, crawl_id=self.crawl_id)
+            if not result.is_article:
+                counts.not_articles += 1
+                return
+            article = dataclasses.replace(result.article, url=urls.clean(page.final_url))
+            outcome = self.store.save_article(
+                article,
+                keys=article_keys(page, result.article.canonical_url, self.source),
+                source=self.source.name,
+                page_id=page_id,
+                page_sha256=hashlib.sha256(page.body).hexdigest(),
+                parser_version=parse.PARSER_VERSION,
+                seen_at=page.fetched_at,
+            )
+        for warning in result.warnings:
+            self._warn(page.final_url, "parse", warning)
+        if outcome.status == "new":
+            counts.new_articles += 1
+        elif outcome.status == "updated":
+            counts.updated_articles += 1
+        elif outcome.status == "duplicate":
+            counts.duplicates += 1
+        else:
+            counts.unchanged_articles += 1
+
+    def _health(self) -> tuple[str, ...]:
+        """Fields the source's articles used to have but tonight's new ones mostly lack."""
+        name = self.source.name
+        before_count, before = self.store.field_rates(name, crawl_id=self.crawl_id, in_crawl=False)
+        new_count, now = self.store.field_rates(name, crawl_id=self.crawl_id, in_crawl=True)
+        if min(before_count, new_count) < MIN_ARTICLES_FOR_HEALTH:
+            return ()
+        problems = tuple(
+            f"extraction health: {field} found on {now[field]:.0%} of {new_count} new articles"
+            f" (was {before[field]:.0%}); has the site changed?"
+            for field in ("published", "department", "body")
+            if before[field] >= HEALTHY_RATE and now[field] < DEGRADED_RATE
+        )
+        for problem in problems:
+            self._warn(None, "health", problem)
+        return problems
 
 
 def article_keys(page: Page, declared_canonical: str | None, source: Source) -> tuple[str, ...]:
@@ -193,10 +296,8 @@ def article_keys(page: Page, declared_canonical: str | None, source: Source) -> 
     ties a WordPress `?p=N` to its slug URL); then the URL the page was
     served from, then the URL that was asked for.
     """
-    hosts = [urls.host_of(u) for u in source.start_urls]
-    hosts += [alias for pair in source.host_aliases for alias in pair]
     candidates = []
-    if declared_canonical and urls.same_site(declared_canonical, hosts):
+    if declared_canonical and urls.same_site(declared_canonical, discover.source_hosts(source)):
         candidates.append(declared_canonical)
     candidates += [page.final_url, page.url]
     keys: list[str] = []
@@ -237,9 +338,3 @@ def reparse(store: Store, *, log: Log = _quiet) -> ReparseReport:
         if store.replace_parsed_fields(stored.id, article, parse.PARSER_VERSION):
             changed += 1
     return ReparseReport(articles=seen, changed=changed, failed=failed)
-
-
-def _sha256(body: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(body).hexdigest()

@@ -31,8 +31,7 @@ def listing_links(page: Page, source: Source) -> Listing:
     tree = LexborHTMLParser(page.text)
     base = _base_url(tree, page.final_url)
     pattern = re.compile(source.article_pattern) if source.article_pattern else None
-    hosts = [urls.host_of(u) for u in source.start_urls]
-    hosts += [alias for pair in source.host_aliases for alias in pair]
+    hosts = source_hosts(source)
     seen: set[str] = set()
     found: list[str] = []
     for node in tree.css(source.article_links):
@@ -46,6 +45,13 @@ def listing_links(page: Page, source: Source) -> Listing:
             seen.add(key)
             found.append(url)
     return Listing(article_urls=tuple(found), next_url=_next_page(tree, base, hosts))
+
+
+def source_hosts(source: Source) -> list[str]:
+    """The hosts a source covers (without `www.`): its start URLs' and its aliases'."""
+    hosts = {urls.host_of(u) for u in source.start_urls}
+    hosts |= {urls.host_of(h) for pair in source.host_aliases for h in pair}
+    return sorted(hosts)
 
 
 def canonical_key(url: str, source: Source) -> str:

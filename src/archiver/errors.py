@@ -4,8 +4,10 @@
     ├── ConfigError            bad or missing archiver.toml, unknown source
     ├── FetchError             one URL could not be fetched (.url, .status)
     │   ├── TransientFetchError    worth retrying: timeouts, resets, 408/429/5xx
-    │   └── RobotsDisallowed       robots.txt forbids the URL
+    │   ├── RobotsDisallowed       robots.txt forbids the URL
+    │   └── OffSiteRedirect        the URL redirects to a host outside the source
     ├── StoreError             the database cannot be opened or written
+    │   └── CrawlLocked            another crawl holds the archive's lock
     └── QueryError             a search query SQLite's FTS5 rejects
 
 Only `ConfigError` and `StoreError` stop a crawl; a `FetchError` is recorded
@@ -52,8 +54,16 @@ class RobotsDisallowed(FetchError):
     """robots.txt of the URL's host forbids fetching it."""
 
 
+class OffSiteRedirect(FetchError):
+    """The URL redirects to a host the source does not cover; recorded, not followed."""
+
+
 class StoreError(ArchiverError):
     """The archive database cannot be opened, migrated or written."""
+
+
+class CrawlLocked(StoreError):
+    """Another `archiver crawl` is running on the same archive."""
 
 
 class QueryError(ArchiverError):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import time
+import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -25,8 +26,9 @@ from tenacity import (
     stop_after_delay,
 )
 
+from archiver import urls
 from archiver.charset import decode_body
-from archiver.errors import FetchError, RobotsDisallowed, TransientFetchError
+from archiver.errors import FetchError, OffSiteRedirect, RobotsDisallowed, TransientFetchError
 from archiver.models import Page, Validators
 
 # Statuses worth another try: the server or a proxy is busy or briefly broken.
@@ -53,12 +55,14 @@ class FetchSettings:
     retry_wait: float = 2.0
     max_retry_wait: float = 60.0
     max_retry_time: float = 300.0
+    max_redirects: int = 10
     obey_robots: bool = True
 
 
 @dataclass(slots=True)
 class _HostState:
     robots: Protego | None = None
+    robots_error: str | None = None
     last_request: float | None = None
     requests: int = 0
 
@@ -75,14 +79,25 @@ class Fetcher:
     _hosts: dict[str, _HostState] = field(default_factory=dict)
     requests: int = 0
 
-    def fetch(self, url: str, validators: Validators | None = None) -> Page:
+    def fetch(
+        self,
+        url: str,
+        validators: Validators | None = None,
+        *,
+        allowed_hosts: frozenset[str] | None = None,
+    ) -> Page:
         """Fetch `url`, retrying transient failures; raise `FetchError` when it fails.
 
         With `validators` the request is conditional, and a 304 answer gives a
         `Page` with `not_modified=True` and an empty body.
         """
         self.check_robots(url)
-        retrying = Retrying(
+        page: Page = self._retrying()(self._fetch_once, url, validators, allowed_hosts)
+        return page
+
+    def _retrying(self) -> Retrying:
+        """Bounded retries (attempts and total time) of transient failures only."""
+        return Retrying(
             stop=stop_after_attempt(self.settings.attempts)
             | stop_after_delay(self.settings.max_retry_time),
             wait=self._wait,
@@ -90,14 +105,20 @@ class Fetcher:
             sleep=self.sleep,
             reraise=True,
         )
-        page: Page = retrying(self._fetch_once, url, validators)
-        return page
 
     def check_robots(self, url: str) -> None:
-        """Raise `RobotsDisallowed` when robots.txt of the URL's host forbids it."""
+        """Raise `RobotsDisallowed` when robots.txt of the URL's host forbids it.
+
+        While a host's robots.txt cannot be fetched (5xx, network errors), RFC
+        9309 says to assume everything is disallowed: each URL then fails with
+        a `FetchError` (recorded, tried again next run) without a request.
+        """
         if not self.settings.obey_robots:
             return
+        state = self._host(url)
         robots = self._robots_for(url)
+        if state.robots_error is not None:
+            raise FetchError(f"{state.robots_error}; not fetching {url}", url=url)
         if not robots.can_fetch(url, self.settings.user_agent):
             raise RobotsDisallowed(f"robots.txt disallows {url}", url=url)
 
@@ -117,14 +138,14 @@ class Fetcher:
         if state.robots is None:
             parsed = httpx.URL(url)
             robots_url = str(parsed.copy_with(path="/robots.txt", query=None, fragment=None))
-            state.robots = Protego.parse(self._robots_text(robots_url))
+            state.robots = Protego.parse(self._robots_text(robots_url, state))
         return state.robots
 
-    def _robots_text(self, robots_url: str) -> str:
+    def _robots_text(self, robots_url: str, state: _HostState) -> str:
         try:
-            page = self._fetch_once(robots_url, None)
-        except TransientFetchError:
-            # RFC 9309: an unreachable robots.txt means "assume full disallow".
+            page: Page = self._retrying()(self._fetch_once, robots_url, None)
+        except TransientFetchError as exc:
+            state.robots_error = f"robots.txt unavailable ({exc})"
             return "User-agent: *\nDisallow: /\n"
         except FetchError:
             # 4xx (typically 404): no robots.txt, everything is allowed.
@@ -145,31 +166,67 @@ class Fetcher:
         state.last_request = self.clock()
         state.requests += 1
 
-    def _fetch_once(self, url: str, validators: Validators | None) -> Page:
+    def _fetch_once(
+        self, url: str, validators: Validators | None, allowed_hosts: frozenset[str] | None = None
+    ) -> Page:
+        """One attempt: GET `url`, following redirects by hand so each hop is checked.
+
+        A redirect to a host outside `allowed_hosts` is recorded as a failure,
+        not followed; so is a redirect loop. Every hop obeys robots.txt and
+        the per-host delay.
+        """
         headers = {"User-Agent": self.settings.user_agent}
         if validators is not None:
             if validators.etag:
                 headers["If-None-Match"] = validators.etag
             if validators.last_modified:
                 headers["If-Modified-Since"] = validators.last_modified
-        self._polite_wait(url)
-        self.requests += 1
-        try:
-            with self.client.stream(
-                "GET", url, headers=headers, timeout=self.settings.timeout, follow_redirects=True
-            ) as response:
-                self._raise_for_status(url, response)
-                body = self._read_capped(url, response)
-        except httpx.TooManyRedirects as exc:
-            raise FetchError(f"too many redirects from {url}", url=url) from exc
-        except httpx.UnsupportedProtocol as exc:
-            raise FetchError(f"cannot fetch {url}: {exc}", url=url) from exc
-        except httpx.InvalidURL as exc:
-            raise FetchError(f"invalid URL {url}: {exc}", url=url) from exc
-        except httpx.TransportError as exc:
-            name = type(exc).__name__
-            raise TransientFetchError(f"{name} fetching {url}: {exc}", url=url) from exc
-        return self._page(url, response, body)
+        current, history = url, list[str]()
+        while True:
+            self._polite_wait(current)
+            self.requests += 1
+            try:
+                with self.client.stream(
+                    "GET", current, headers=headers, timeout=self.settings.timeout
+                ) as response:
+                    target = self._redirect_target(url, current, response)
+                    if target is None:
+                        self._raise_for_status(url, response)
+                        body = self._read_capped(url, response)
+            except httpx.UnsupportedProtocol as exc:
+                raise FetchError(f"cannot fetch {current}: {exc}", url=url) from exc
+            except httpx.InvalidURL as exc:
+                raise FetchError(f"invalid URL {current}: {exc}", url=url) from exc
+            except httpx.TransportError as exc:
+                name = type(exc).__name__
+                raise TransientFetchError(f"{name} fetching {current}: {exc}", url=url) from exc
+            if target is None:
+                return self._page(url, response, body, tuple(history))
+            history.append(current)
+            if target in history:
+                raise FetchError(f"redirect loop from {url} at {target}", url=url)
+            if len(history) > self.settings.max_redirects:
+                raise FetchError(
+                    f"more than {self.settings.max_redirects} redirects from {url}", url=url
+                )
+            if allowed_hosts is not None and urls.host_of(target) not in allowed_hosts:
+                raise OffSiteRedirect(
+                    f"{url} redirects off-site to {target}", url=url, status=response.status_code
+                )
+            self.check_robots(target)
+            current = target
+
+    def _redirect_target(self, url: str, current: str, response: httpx.Response) -> str | None:
+        if response.status_code not in (301, 302, 303, 307, 308):
+            return None
+        location = response.headers.get("Location", "").strip()
+        if not location:
+            raise FetchError(
+                f"HTTP {response.status_code} without Location from {current}",
+                url=url,
+                status=response.status_code,
+            )
+        return str(urllib.parse.urljoin(current, location))
 
     def _raise_for_status(self, url: str, response: httpx.Response) -> None:
         status = response.status_code
@@ -206,7 +263,9 @@ class Fetcher:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _page(self, url: str, response: httpx.Response, body: bytes) -> Page:
+    def _page(
+        self, url: str, response: httpx.Response, body: bytes, redirects: tuple[str, ...]
+    ) -> Page:
         content_type = response.headers.get("Content-Type", "")
         if response.status_code == 304:
             text, encoding = "", ""
@@ -223,7 +282,7 @@ class Fetcher:
             text=text,
             encoding=encoding,
             fetched_at=self.now(),
-            redirects=tuple(str(r.url) for r in response.history),
+            redirects=redirects,
             not_modified=response.status_code == 304,
         )
 

@@ -12,10 +12,15 @@ answer at run time (`FixtureSite.set`) to script edits and failures.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.server
 import importlib.resources
+import random
+import socket
+import struct
 import threading
+import time
 import tomllib
 import urllib.parse
 from collections.abc import Iterator
@@ -45,6 +50,11 @@ class Answer:
     location: str | None = None
     last_modified: str = DEFAULT_LAST_MODIFIED
     headers: tuple[tuple[str, str], ...] = ()
+    # A scripted misbehaviour: "reset-before" (no response, TCP reset),
+    # "reset-mid" (half the body, then reset), "truncate" (Content-Length
+    # promises more than is sent), "drip" (one byte per `drip_seconds`).
+    fault: str | None = None
+    drip_seconds: float = 0.05
 
     @property
     def etag(self) -> str:
@@ -60,6 +70,7 @@ class Request:
     path: str
     headers: tuple[tuple[str, str], ...]
     status: int
+    fault: str | None = None
 
 
 def route_key(path_and_query: str, ignore_params: frozenset[str]) -> tuple[str, dict[str, str]]:
@@ -79,6 +90,38 @@ def route_key(path_and_query: str, ignore_params: frozenset[str]) -> tuple[str, 
         if key not in ignore_params:
             params[key] = value
     return path, params
+
+
+# The faults chaos mode draws from: each is transient, so a retry may pass.
+CHAOS_FAULTS: tuple[Answer, ...] = (
+    Answer(status=500, body=b"<h1>500</h1>"),
+    Answer(status=503, body=b"busy", headers=(("Retry-After", "0"),)),
+    Answer(status=429, body=b"slow down", headers=(("Retry-After", "0"),)),
+    Answer(status=502, body=b"bad gateway"),
+    Answer(fault="reset-before"),
+    Answer(body=b"<html><body>" + b"x" * 4000 + b"</body></html>", fault="reset-mid"),
+    Answer(body=b"<html><body>cut short", fault="truncate"),
+)
+
+
+@dataclass(slots=True)
+class Chaos:
+    """Seeded random faults on a share of all requests (`rate`), for chaos crawls."""
+
+    rate: float
+    seed: int
+    injected: int = 0
+    rng: random.Random = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+
+    def pick(self) -> Answer | None:
+        """A fault for the next request, or None to answer it normally."""
+        if self.rng.random() >= self.rate:
+            return None
+        self.injected += 1
+        return self.rng.choice(CHAOS_FAULTS)
 
 
 @dataclass(slots=True)
@@ -130,6 +173,14 @@ class FixtureSite:
     overrides: dict[str, list[Answer]] = field(default_factory=dict)
     log: list[Request] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    chaos: Chaos | None = None
+
+    def chaos_answer(self, path_and_query: str) -> Answer | None:
+        """A random fault for this request when chaos is on (never for robots.txt)."""
+        if self.chaos is None or path_and_query.startswith("/robots.txt"):
+            return None
+        with self.lock:
+            return self.chaos.pick()
 
     @property
     def address(self) -> tuple[str, int]:
@@ -173,6 +224,7 @@ class FixtureSite:
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     server_version = "archiver-fixture/1"
+    protocol_version = "HTTP/1.1"
     site: FixtureSite  # set on the subclass made per server
 
     def do_GET(self) -> None:
@@ -184,13 +236,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass  # requests are kept in `site.log`, not printed
 
+    def finish(self) -> None:
+        with contextlib.suppress(OSError, ValueError):  # a fault reset the connection on purpose
+            super().finish()
+
     def _answer(self, *, send_body: bool) -> None:
         host = (self.headers.get("Host") or "").split(":")[0].lower()
         answer: Answer | None
         if host not in self.site.table.hosts:
             answer = Answer(status=421, body=b"misdirected request", content_type="text/plain")
         else:
-            answer = self.site.answer_for(self.path)
+            answer = self.site.chaos_answer(self.path) or self.site.answer_for(self.path)
         if answer is None:
             answer = Answer(status=404, body=b"<h1>404</h1>")
         status = answer.status
@@ -199,9 +255,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         with self.site.lock:
             self.site.log.append(
                 Request(
-                    host=host, path=self.path, headers=tuple(self.headers.items()), status=status
+                    host=host,
+                    path=self.path,
+                    headers=tuple(self.headers.items()),
+                    status=status,
+                    fault=answer.fault,
                 )
             )
+        if answer.fault == "reset-before":
+            self._reset()
+            return
         self.send_response(status)
         if answer.location:
             self.send_header("Location", answer.location)
@@ -210,13 +273,36 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("ETag", answer.etag)
         self.send_header("Last-Modified", answer.last_modified)
         if status == 304:
+            self.send_header("Content-Length", "0")
             self.end_headers()
             return
         self.send_header("Content-Type", answer.content_type)
-        self.send_header("Content-Length", str(len(answer.body)))
+        length = len(answer.body) + (1000 if answer.fault == "truncate" else 0)
+        self.send_header("Content-Length", str(length))
         self.end_headers()
-        if send_body:
+        if not send_body:
+            return
+        if answer.fault == "reset-mid":
+            self.wfile.write(answer.body[: len(answer.body) // 2])
+            self.wfile.flush()
+            self._reset()
+        elif answer.fault == "truncate":
             self.wfile.write(answer.body)
+            self.wfile.flush()
+            self.close_connection = True
+        elif answer.fault == "drip":
+            for index in range(len(answer.body)):
+                self.wfile.write(answer.body[index : index + 1])
+                self.wfile.flush()
+                time.sleep(answer.drip_seconds)
+        else:
+            self.wfile.write(answer.body)
+
+    def _reset(self) -> None:
+        """Drop the connection with a TCP reset (SO_LINGER 0), as a crashing server would."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
 
 
 @contextmanager

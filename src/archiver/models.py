@@ -127,6 +127,9 @@ class SourceReport:
     not_articles: int = 0
     failures: int = 0
     warnings: int = 0
+    retried: int = 0
+    recovered: int = 0
+    health: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -141,3 +144,8 @@ class CrawlReport:
     def failures(self) -> int:
         """Total URLs that failed across all sources."""
         return sum(s.failures for s in self.sources)
+
+    @property
+    def health(self) -> tuple[str, ...]:
+        """Extraction-health problems across all sources."""
+        return tuple(p for s in self.sources for p in s.health)

@@ -13,7 +13,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from archiver import dates, urls
+from archiver import dates, generic, urls
 from archiver.charset import decode_body
 from archiver.models import Article, Link, Page, ParseResult
 from archiver.sources import Profile, find_profile
@@ -100,40 +100,6 @@ _OFFICE = re.compile(
     r"|būvvalde|bāriņtiesa|dome|centrs|komisija|aģentūra)$"
 )
 
-# Where the generic extractor looks for the article container, best first.
-_GENERIC_BODY = (
-    "[itemprop=articleBody]",
-    "article .entry-content",
-    ".entry-content",
-    ".post-content",
-    ".article-body",
-    ".article-content",
-    ".news-text",
-    "article",
-    "main",
-    "#content",
-)
-_BOILERPLATE = re.compile(
-    r"cookie|sikdat|share|social|related|comment|breadcrumb|sidebar|widget|banner|print"
-    r"|newsletter|subscribe|pagination|pager|menu|navbar|skip-link|advert|site-header|site-footer"
-    r"|top-?bar|nameday|vardadien|weather|laikapstak",
-    re.I,
-)
-_GENERIC_DROP = "script, style, noscript, nav, aside, form, iframe, button, [role=navigation]"
-_META_DATES = (
-    "meta[property='article:published_time']",
-    "meta[name='article:published_time']",
-    "meta[itemprop=datePublished]",
-    "meta[name=pubdate]",
-    "meta[name=date]",
-    "meta[name='DC.date.issued']",
-    "[itemprop=datePublished]",
-    "time[pubdate]",
-    "time.published",
-    "time.entry-date",
-    "time[datetime]",
-)
-
 
 def extract(html: str | bytes, url: str | None = None) -> Article:
     """The article in an HTML page: title, body, date, department, links.
@@ -202,30 +168,15 @@ def _parse_with_profile(tree: LexborHTMLParser, url: str | None, profile: Profil
 
 def _parse_generic(tree: LexborHTMLParser, url: str | None) -> ParseResult:
     base = _base_url(tree, url)
-    published = _meta_date(tree)
     canonical = _canonical_link(tree, url)
-    title = _generic_title(tree)
-    for node in tree.css(_GENERIC_DROP):
-        node.decompose()
-    for node in tree.css("[class], [id]"):
-        marker = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
-        if _BOILERPLATE.search(marker) and node.tag not in ("body", "html", "article", "main"):
-            node.decompose()
-    # Page-level header and footer (today's date, name days, contacts) are
-    # never article text; an article's own <header> holds its title and date.
-    for node in tree.css("header, footer"):
-        if not _inside(node, ("article", "main")):
-            node.decompose()
-    container = _generic_container(tree)
-    lines = text_lines(container) if container is not None else []
-    if lines and title and lines[0] == title:
-        lines.pop(0)
+    found = generic.extract_generic(tree)
+    lines = list(found.lines)
     department, signed = _signature(lines)
-    published = published or signed
-    if published is None and container is not None:
-        published = _text_date(container)
+    published = found.published or signed or generic.text_date(found.lines)
+    container = found.container
     links = body_links(container, base) if container is not None else ()
     body = "\n".join(lines)
+    title = found.title
     is_article = bool(title) and (len(body) >= 400 or (published is not None and len(body) >= 80))
     warnings = () if is_article else ("too little text for an article",)
     article = Article(
@@ -332,21 +283,6 @@ def _node_date(node: LexborNode) -> dt.date | None:
     return dates.parse_date(_ANY_SPACE.sub(" ", node.text()).strip())
 
 
-def _meta_date(tree: LexborHTMLParser) -> dt.date | None:
-    for selector in _META_DATES:
-        for node in tree.css(selector):
-            found = _node_date(node)
-            if found is not None:
-                return found
-    for script in tree.css("script[type='application/ld+json']"):
-        match = re.search(r'"datePublished"\s*:\s*"([^"]+)"', script.text())
-        if match:
-            found = dates.parse_date(match.group(1))
-            if found is not None:
-                return found
-    return None
-
-
 def _signature(lines: list[str]) -> tuple[str | None, dt.date | None]:
     """Pop a signature block (office and/or date lines) off the end of `lines`.
 
@@ -372,67 +308,6 @@ def _signature(lines: list[str]) -> tuple[str | None, dt.date | None]:
             break
         lines.pop()
     return department, published
-
-
-def _inside(node: LexborNode, tags: tuple[str, ...]) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.tag in tags:
-            return True
-        parent = parent.parent
-    return False
-
-
-def _text_date(container: LexborNode) -> dt.date | None:
-    """The date in the article's own lines: last short date line, else first date."""
-    lines = text_lines(container)
-    for line in reversed(lines[-4:]):
-        if len(line) <= 60:
-            found = dates.parse_date(line)
-            if found is not None:
-                return found
-    for line in lines[:3]:
-        found = dates.parse_date(line) if len(line) <= 80 else None
-        if found is not None:
-            return found
-    return None
-
-
-def _generic_title(tree: LexborHTMLParser) -> str:
-    for selector in ("article h1", "main h1", "h1"):
-        node = tree.css_first(selector)
-        if node is not None:
-            text = _ANY_SPACE.sub(" ", node.text()).strip()
-            if text:
-                return text
-    meta = tree.css_first("meta[property='og:title']")
-    if meta is not None and meta.attributes.get("content"):
-        return _ANY_SPACE.sub(" ", meta.attributes.get("content") or "").strip()
-    title = tree.css_first("title")
-    if title is not None:
-        text = _ANY_SPACE.sub(" ", title.text()).strip()
-        return re.split(r"\s+[|–—-]\s+", text)[0]
-    return ""
-
-
-def _generic_container(tree: LexborHTMLParser) -> LexborNode | None:
-    for selector in _GENERIC_BODY:
-        node = tree.css_first(selector)
-        if node is not None and len(node.text(strip=True)) >= 200:
-            return node
-    # No known container: take the element holding the most paragraph text.
-    scores: dict[int, tuple[int, LexborNode]] = {}
-    for paragraph in tree.css("p"):
-        parent = paragraph.parent
-        if parent is None:
-            continue
-        length = len(paragraph.text(strip=True))
-        key = parent.mem_id
-        previous = scores.get(key, (0, parent))[0]
-        scores[key] = (previous + length, parent)
-    if scores:
-        return max(scores.values(), key=lambda item: item[0])[1]
-    return tree.body
 
 
 def _base_url(tree: LexborHTMLParser, url: str | None) -> str | None:

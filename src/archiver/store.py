@@ -18,22 +18,51 @@ open; WAL is on so Datasette can read while a crawl writes.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import sqlite3
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import sqlite_utils
 
-from archiver.errors import QueryError, StoreError
+from archiver.errors import CrawlLocked, QueryError, StoreError
 from archiver.models import Article, Link, Page, Validators
+from archiver.search import KEY_COLUMNS, TEXT_COLUMNS, fold, keys, parse_query, snippet
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+
+# v2: `articles_fts` holds the text as written and its stemmed keys (see
+# `archiver.search`); triggers keep it in step with `articles` through the
+# `archiver_keys()` SQL function that `ensure_schema` registers on the connection.
+_FTS_COLUMNS = ", ".join((*TEXT_COLUMNS, *KEY_COLUMNS))
+_FTS_VALUES = (
+    "{0}.id, {0}.title, {0}.body, {0}.department,"
+    " archiver_keys({0}.title), archiver_keys({0}.body), archiver_keys({0}.department)"
+)
+_FTS_SCHEMA = f"""
+CREATE VIRTUAL TABLE articles_fts USING fts5({_FTS_COLUMNS}, tokenize='{FTS_TOKENIZER}');
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, {_FTS_COLUMNS}) VALUES ({_FTS_VALUES.format("new")});
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    DELETE FROM articles_fts WHERE rowid = old.id;
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, body, department ON articles BEGIN
+    DELETE FROM articles_fts WHERE rowid = old.id;
+    INSERT INTO articles_fts (rowid, {_FTS_COLUMNS}) VALUES ({_FTS_VALUES.format("new")});
+END;
+INSERT INTO articles_fts (rowid, {_FTS_COLUMNS}) SELECT {_FTS_VALUES.format("articles")}
+    FROM articles;
+"""
+# What a v1 archive had instead: sqlite-utils' external-content FTS and its triggers.
+_V1_FTS = ("articles_ai", "articles_ad", "articles_au")
 
 SaveStatus = Literal["new", "updated", "unchanged", "duplicate"]
 
@@ -102,6 +131,22 @@ CREATE TABLE IF NOT EXISTS article_versions (
     seen_at TEXT NOT NULL,
     UNIQUE (article_id, version)
 );
+CREATE TABLE IF NOT EXISTS failures (
+    url TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status INTEGER,
+    message TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    first_failed TEXT NOT NULL,
+    last_failed TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS listing_frontier (
+    source TEXT NOT NULL,
+    url TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (source, url)
+);
 CREATE TABLE IF NOT EXISTS warnings (
     id INTEGER PRIMARY KEY,
     crawl_id INTEGER REFERENCES crawls(id),
@@ -152,11 +197,20 @@ class StoredArticle:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SearchHit:
-    """One search result with a snippet whose matches are marked by `[` and `]`."""
+    """One search result with a snippet whose matches are marked by `[` and `]`.
+
+    `marks` are the offsets of those `[match]`es in `snippet`; `rank` is
+    FTS5's bm25 score (lower is better).
+    """
 
     article: StoredArticle
     snippet: str
+    marks: tuple[tuple[int, int], ...]
     rank: float
+
+
+def _fold_or_none(text: str | None) -> str | None:
+    return fold(text) if text is not None else None
 
 
 def _now() -> str:
@@ -166,15 +220,16 @@ def _now() -> str:
 class Store:
     """The archive database; all reads and writes of `archive.db` go through here."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, path: Path | str = ":memory:") -> None:
         self.db = db
+        self.path = str(path)
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
         """Open (creating if needed) the archive at `path` and make sure its schema is current."""
         try:
             conn = sqlite3.connect(str(path), timeout=30)
-            store = cls(sqlite_utils.Database(conn))
+            store = cls(sqlite_utils.Database(conn), path)
             store.ensure_schema()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open archive {path}: {exc}") from exc
@@ -192,17 +247,32 @@ class Store:
                 f"archive schema version {version} is newer than this archiver "
                 f"supports ({SCHEMA_VERSION}); upgrade archiver"
             )
+        self.db.conn.create_function("archiver_keys", 1, keys, deterministic=True)
+        self.db.conn.create_function("archiver_fold", 1, _fold_or_none, deterministic=True)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         with self.db.conn:
             self.db.conn.executescript(_SCHEMA)
-            if not self.db["articles"].detect_fts():  # type: ignore[union-attr]
-                self.db["articles"].enable_fts(  # type: ignore[union-attr]
-                    ["title", "body", "department"],
-                    tokenize=FTS_TOKENIZER,
-                    create_triggers=True,
-                )
+            if version < 2:
+                self.db.execute("BEGIN")
+                self._build_search_index()
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _build_search_index(self) -> None:
+        """(Re)create `articles_fts` with stemmed keys, replacing a v1 index, and fill it."""
+        for trigger in _V1_FTS:
+            self.db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        for trigger in ("insert", "delete", "update"):
+            self.db.execute(f"DROP TRIGGER IF EXISTS articles_fts_{trigger}")
+        self.db.execute("DROP TABLE IF EXISTS articles_fts")
+        # executescript() would COMMIT first: run statement by statement instead,
+        # inside the caller's transaction, so a failed migration leaves v1 intact.
+        statement = ""
+        for line in _FTS_SCHEMA.splitlines(keepends=True):
+            statement += line
+            if sqlite3.complete_statement(statement):
+                self.db.execute(statement)
+                statement = ""
 
     # --- crawls and warnings -------------------------------------------------
 
@@ -230,6 +300,99 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 [crawl_id, source, url, kind, message, _now()],
             )
+
+    @contextmanager
+    def crawl_lock(self) -> Iterator[None]:
+        """Hold the archive's crawl lock; `CrawlLocked` at once if another crawl has it.
+
+        An OS file lock (`<db>.lock`), so a crawl killed with SIGKILL releases
+        it with its process and never blocks the next run.
+        """
+        lock_path = Path(f"{self.path}.lock")
+        try:
+            handle = lock_path.open("a+")
+        except OSError as exc:
+            raise StoreError(f"cannot create lock file {lock_path}: {exc}") from exc
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise CrawlLocked(
+                    f"another crawl is already running on {self.path} (lock {lock_path})"
+                ) from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # --- failures and resumable listings ------------------------------------------
+
+    def record_failure(
+        self, *, url: str, source: str, kind: str, status: int | None, message: str
+    ) -> None:
+        """Remember a URL that failed, so the next run tries it again."""
+        now = _now()
+        with self.db.conn:
+            self.db.execute(
+                "INSERT INTO failures (url, source, kind, status, message, first_failed,"
+                " last_failed) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET"
+                " status = excluded.status, message = excluded.message,"
+                " attempts = attempts + 1, last_failed = excluded.last_failed",
+                [url, source, kind, status, message, now, now],
+            )
+
+    def clear_failure(self, url: str) -> bool:
+        """Forget a failure once its URL has been fetched; True if there was one."""
+        with self.db.conn:
+            cursor = self.db.execute("DELETE FROM failures WHERE url = ?", [url])
+        return cursor.rowcount > 0
+
+    def pending_failures(self, source: str, *, max_attempts: int) -> list[tuple[str, str]]:
+        """(url, kind) of this source's failed URLs worth another try, oldest first."""
+        cursor = self.db.execute(
+            "SELECT url, kind FROM failures WHERE source = ? AND attempts < ?"
+            " ORDER BY first_failed, url",
+            [source, max_attempts],
+        )
+        return [(str(url), str(kind)) for url, kind in cursor]
+
+    def frontier(self, source: str) -> list[str]:
+        """Listing pages of this source whose walk was cut short (failure, budget, kill)."""
+        cursor = self.db.execute(
+            "SELECT url FROM listing_frontier WHERE source = ? ORDER BY added_at, url", [source]
+        )
+        return [str(url) for (url,) in cursor]
+
+    def add_frontier(self, source: str, url: str) -> None:
+        """Note that a walk is at this listing page until `remove_frontier` says it is done."""
+        with self.db.conn:
+            self.db.execute(
+                "INSERT OR IGNORE INTO listing_frontier (source, url, added_at) VALUES (?, ?, ?)",
+                [source, url, _now()],
+            )
+
+    def remove_frontier(self, source: str, url: str) -> None:
+        """A listing page whose articles have all been handled."""
+        with self.db.conn:
+            self.db.execute(
+                "DELETE FROM listing_frontier WHERE source = ? AND url = ?", [source, url]
+            )
+
+    def field_rates(
+        self, source: str, *, crawl_id: int, in_crawl: bool
+    ) -> tuple[int, dict[str, float]]:
+        """How many of a source's articles were first archived in (or before) a crawl,
+        and the share of them that have a date, a department and a body."""
+        where = "EXISTS" if in_crawl else "NOT EXISTS"
+        row = self.db.execute(
+            "SELECT count(*), avg(published IS NOT NULL), avg(department IS NOT NULL),"
+            " avg(body != '') FROM articles a WHERE source = ? AND"
+            f" {where} (SELECT 1 FROM article_versions v JOIN pages p ON p.id = v.page_id"
+            " WHERE v.article_id = a.id AND v.version = 1 AND p.crawl_id = ?)",
+            [source, crawl_id],
+        ).fetchone()
+        rates = {"published": row[1] or 0.0, "department": row[2] or 0.0, "body": row[3] or 0.0}
+        return int(row[0]), rates
 
     # --- raw pages -------------------------------------------------------------
 
@@ -552,22 +715,64 @@ class Store:
 
     # --- search and stats ------------------------------------------------------------
 
-    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
-        """Full-text search, best match first (newer first on ties), diacritics ignored."""
-        # bm25 with the title weighted over body and department: a word in
-        # the headline says more about what the article is about.
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        sources: tuple[str, ...] = (),
+        department: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> list[SearchHit]:
+        """Full-text search in any inflected form, diacritics optional; best match first.
+
+        `query` is rewritten by `archiver.search.parse_query` (words match any
+        form, "quoted phrases" the exact words). Filters: `sources` (any of),
+        `department` (a part of its name, diacritics optional), `since` and
+        `until` (publication dates, inclusive; undated articles drop out).
+        Raises `QueryError` for a query FTS5 rejects.
+        """
+        parsed = parse_query(query)
+        where, args = ["articles_fts MATCH ?"], [parsed.fts]
+        if sources:
+            where.append(f"articles.source IN ({', '.join('?' for _ in sources)})")
+            args.extend(sources)
+        if department:
+            where.append("instr(archiver_fold(articles.department), ?) > 0")
+            args.append(fold(department))
+        if since:
+            where.append("articles.published >= ?")
+            args.append(since.isoformat())
+        if until:
+            where.append("articles.published <= ?")
+            args.append(until.isoformat())
+        # bm25 with the title weighted over department and body, in both the
+        # text and the key columns: a word in the headline says most about
+        # what an article is about. Scores are rounded so that near-equal
+        # ones count as ties, which the newer article wins.
         sql = (
-            "SELECT articles.*, snippet(articles_fts, -1, '[', ']', '…', 16),"
-            " bm25(articles_fts, 10.0, 1.0, 2.0) AS score"
+            "SELECT articles.*, bm25(articles_fts, 10.0, 1.0, 2.0, 10.0, 1.0, 2.0) AS score"
             " FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid"
-            " WHERE articles_fts MATCH ? ORDER BY score, articles.published DESC"
-            " LIMIT ?"
+            f" WHERE {' AND '.join(where)}"
+            " ORDER BY round(score, 6), articles.published DESC, articles.id DESC LIMIT ?"
         )
         try:
-            rows = self.db.execute(sql, [nfc(query), limit]).fetchall()
+            rows = self.db.execute(sql, [*args, limit]).fetchall()
         except sqlite3.OperationalError as exc:
             raise QueryError(f"search query {query!r} is not valid FTS5 syntax: {exc}") from exc
-        return [SearchHit(article=self._stored(r[:-2]), snippet=r[-2], rank=r[-1]) for r in rows]
+        hits = []
+        for row in rows:
+            article = self._stored(row[:-1])
+            # Show the field with most matches; the body on a tie, for context.
+            candidates = [snippet(article.body, parsed), snippet(article.title, parsed)]
+            if article.department:
+                candidates.append(snippet(article.department, parsed))
+            best = max(candidates, key=lambda c: len(c.marks))
+            hits.append(
+                SearchHit(article=article, snippet=best.text, marks=best.marks, rank=float(row[-1]))
+            )
+        return hits
 
     def stats(self) -> dict[str, list[tuple[str, int]]]:
         """Article counts per source, department and publication year."""

@@ -1,0 +1,209 @@
+"""Latvian-aware search terms: diacritic folding, light stemming, query rewriting, snippets.
+
+Readers type without diacritics and in any grammatical form, so the FTS
+index holds every text twice: as written (FTS5 `unicode61 remove_diacritics 2`
+folds ā→a, š→s, ...) and as *keys*, each word stemmed by the light Latvian
+stemmer (PyPI `latvianstemmer`, a port of Lucene's) and then folded, so
+"pašvaldības", "pasvaldibai" and "pašvaldību" all become `pasvaldib`.
+`bench/stemming.py` measured this order (stem, then fold) against folding
+first and against `simplemma`; it conflates the most inflected forms.
+
+The index and the query go through the same `key()`. A query word matches its
+key in the stem columns or its folded form in the text columns; a "quoted
+phrase" and a `prefix*` match the text columns only, so quotes still mean
+"these exact words".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import LatvianStemmer  # type: ignore[import-untyped]
+
+from archiver.errors import QueryError
+
+# Columns of `articles_fts`: the text as written, then its keys.
+TEXT_COLUMNS = ("title", "body", "department")
+KEY_COLUMNS = ("title_keys", "body_keys", "department_keys")
+
+# A word as FTS5 `unicode61` sees one: letters and digits (`_` separates).
+_WORD = re.compile(r"[^\W_]+")
+# Query lexemes: a quoted phrase, an unterminated quote, a parenthesis, a chunk.
+_LEXEME = re.compile(r'"(?P<phrase>[^"]*)"|(?P<open>")|(?P<paren>[()])|(?P<chunk>[^\s()"]+)')
+_OPERATORS = frozenset({"AND", "OR", "NOT"})
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` and drop its diacritics, the way the FTS tokenizer does."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not _combining(c)))
+
+
+def _combining(char: str) -> bool:
+    return unicodedata.combining(char) != 0
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` (NFC), as the FTS tokenizer splits them."""
+    return _WORD.findall(unicodedata.normalize("NFC", text))
+
+
+def key(word: str) -> str:
+    """The index key of one word: stemmed with its diacritics (the stemmer's
+    suffix rules need them: "-ājam" is a noun ending, "-ajam" an adjective
+    one), then folded so a query typed without diacritics meets it."""
+    return fold(str(LatvianStemmer.stem(unicodedata.normalize("NFC", word).lower())))
+
+
+def keys(text: str | None) -> str:
+    """`text` as a space-separated string of keys, for the stem columns of the index."""
+    return " ".join(key(w) for w in words(text or ""))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParsedQuery:
+    """A user query rewritten for FTS5 plus what its snippets should mark."""
+
+    fts: str
+    keys: frozenset[str]
+    forms: frozenset[str]
+    prefixes: tuple[str, ...]
+
+
+def _columns(names: tuple[str, ...]) -> str:
+    return "{" + " ".join(names) + "}"
+
+
+def _phrase(tokens: list[str]) -> str:
+    # FTS5 strings double their quotes; our tokens never hold one, but be safe.
+    return '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
+
+
+def _lexemes(query: str) -> Iterator[re.Match[str]]:
+    for match in _LEXEME.finditer(query):
+        if match.group("open") is not None:
+            raise QueryError(
+                f"search query {query!r} is not valid FTS5 syntax: a quote is not closed"
+            )
+        yield match
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """Rewrite a user query into an FTS5 expression over `articles_fts`.
+
+    Words match any inflected form; `"quoted phrases"` and `prefix*` match the
+    words as written (diacritics still optional); AND, OR, NOT and parentheses
+    are FTS5's. Raises `QueryError` for a query that cannot be rewritten.
+    """
+    parts: list[str] = []
+    query_keys: set[str] = set()
+    forms: set[str] = set()
+    prefixes: list[str] = []
+    text_cols, key_cols = _columns(TEXT_COLUMNS), _columns(KEY_COLUMNS)
+    for match in _lexemes(query):
+        phrase, paren, chunk = match.group("phrase", "paren", "chunk")
+        if paren is not None:
+            parts.append(paren)
+        elif phrase is not None:
+            tokens = [fold(w) for w in words(phrase)]
+            if tokens:
+                parts.append(f"{text_cols} : {_phrase(tokens)}")
+                forms.update(tokens)
+        elif chunk in _OPERATORS:
+            parts.append(chunk)
+        elif chunk.endswith("*"):
+            tokens = [fold(w) for w in words(chunk)]
+            if tokens:
+                parts.append(f"{text_cols} : {_phrase(tokens)} *")
+                prefixes.append(tokens[-1])
+                forms.update(tokens[:-1])
+        else:
+            tokens = words(chunk)
+            if not tokens:
+                continue  # punctuation only: nothing to look for
+            stems = [key(w) for w in tokens]
+            folded = [fold(w) for w in tokens]
+            # The folded form too: stemming a word typed without diacritics
+            # can cut it differently ("iedzivotajam" loses "-ajam").
+            parts.append(f"({key_cols} : {_phrase(stems)} OR {text_cols} : {_phrase(folded)})")
+            query_keys.update(stems)
+            forms.update(folded)
+    parts = _explicit_and(parts)
+    if not parts:
+        raise QueryError(f"search query {query!r} has no words to look for")
+    return ParsedQuery(
+        fts=" ".join(parts),
+        keys=frozenset(query_keys),
+        forms=frozenset(forms),
+        prefixes=tuple(prefixes),
+    )
+
+
+def _explicit_and(parts: list[str]) -> list[str]:
+    """Insert AND between adjacent operands: FTS5 allows the implicit AND only
+    between bare phrases, not before a parenthesis or a column filter."""
+    out: list[str] = []
+    for part in parts:
+        starts_operand = part not in _OPERATORS and part != ")"
+        ends_operand = bool(out) and out[-1] not in _OPERATORS and out[-1] != "("
+        if starts_operand and ends_operand:
+            out.append("AND")
+        out.append(part)
+    return out
+
+
+def _marked(word: str, parsed: ParsedQuery) -> bool:
+    folded = fold(word)
+    return (
+        folded in parsed.forms
+        or key(word) in parsed.keys
+        or any(folded.startswith(p) for p in parsed.prefixes)
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Snippet:
+    """A stretch of text with its matching words marked `[...]`.
+
+    `marks` are the (start, end) offsets of each `[word]` in `text`, so a
+    terminal can highlight them without mistaking a bracket of the article
+    itself for a mark.
+    """
+
+    text: str
+    marks: tuple[tuple[int, int], ...]
+
+
+def snippet(text: str, parsed: ParsedQuery, *, size: int = 16) -> Snippet:
+    """The `size`-word stretch of `text` with most matches, each marked `[...]`.
+
+    `len(result.marks)` tells a caller how many words matched, to choose
+    between title, body and department. Cut ends are shown as `…`.
+    """
+    spans = [m.span() for m in _WORD.finditer(text)]
+    marks = [_marked(text[a:b], parsed) for a, b in spans]
+    if not spans:
+        return Snippet(text=text.strip(), marks=())
+    counts = [sum(marks[s : s + size]) for s in range(len(spans))]
+    best = max(range(len(spans)), key=lambda s: (counts[s], -s))
+    # Start a couple of words before the first match so it has context.
+    first = next((i for i in range(best, min(best + size, len(spans))) if marks[i]), best)
+    start = max(0, min(first - 2, len(spans) - size))
+    end = min(len(spans), start + size)
+    out = "…" if start > 0 else ""
+    found: list[tuple[int, int]] = []
+    cursor = spans[start][0]
+    for i in range(start, end):
+        a, b = spans[i]
+        out += text[cursor:a]
+        if marks[i]:
+            found.append((len(out), len(out) + b - a + 2))
+            out += f"[{text[a:b]}]"
+        else:
+            out += text[a:b]
+        cursor = b
+    out += "…" if end < len(spans) else text[cursor:].rstrip()
+    return Snippet(text=out, marks=tuple(found))
