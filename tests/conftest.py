@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
+from archiver import crawl
 from archiver.config import default_config_path, load_config
 from archiver.fetch import Fetcher, FetchSettings, make_client
 from archiver.fixture_site import FixtureSite, fixtures_dir, serve_fixture_site
-from archiver.models import Source
+from archiver.models import CrawlReport, Source
 from archiver.store import Store
 
 FIXTURES = fixtures_dir()
@@ -96,3 +97,31 @@ def expected_pages() -> list[Path]:
     return sorted(
         p for p in FIXTURES.rglob("*.expected.json") if "is_article" not in p.read_text("utf-8")
     )
+
+
+def crawl_once(
+    site: FixtureSite,
+    store: Store,
+    sources: tuple[Source, ...],
+    *,
+    max_pages: int | None = None,
+    revisit: int = 10,
+    revisit_hours: float = 20.0,
+    **settings: Any,
+) -> CrawlReport:
+    """One crawl of `sources` against `site` into `store`, no waits, own client."""
+    host, port = site.address
+    with make_client({name: (host, port) for name in site.table.hosts}) as client:
+        fetcher = Fetcher(client=client, settings=quiet_settings(**settings), sleep=lambda s: None)
+        policy = crawl.CrawlPolicy(
+            max_pages=max_pages, revisit=revisit, revisit_hours=revisit_hours
+        )
+        return crawl.crawl(sources, store=store, fetcher=fetcher, policy=policy)
+
+
+def article_fields(store: Store) -> set[tuple[object, ...]]:
+    """Every archived article's fields, for comparing whole archives."""
+    return {
+        (a.canonical_url, a.title, a.body, a.published, a.department, a.links)
+        for a in store.iter_articles()
+    }

@@ -12,6 +12,7 @@ raw pages without any network.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable
@@ -56,6 +57,21 @@ class _Counts:
     recovered: int = 0
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CrawlPolicy:
+    """How much one run does beyond finding new articles.
+
+    `max_pages` caps the requests for one source in a run (a walk cut short
+    resumes next run). Each run also re-checks, with conditional GET, up to
+    `revisit` of the newest known articles not checked in `revisit_hours`, so
+    edits become new versions without re-fetching the whole site.
+    """
+
+    max_pages: int | None = None
+    revisit: int = 10
+    revisit_hours: float = 20.0
+
+
 def crawl(
     sources: tuple[Source, ...],
     *,
@@ -63,20 +79,17 @@ def crawl(
     fetcher: Fetcher,
     log: Log = _quiet,
     clock: Callable[[], float] = time.monotonic,
-    max_pages: int | None = None,
+    policy: CrawlPolicy | None = None,
 ) -> CrawlReport:
-    """Crawl each source into the store and report what happened per source.
-
-    `max_pages` caps the requests made for one source in this run; a walk
-    cut short by it (or by a failing listing page) resumes on the next run.
-    """
+    """Crawl each source into the store and report what happened per source."""
+    policy = policy or CrawlPolicy()
     started = clock()
     crawl_id = store.begin_crawl()
     reports: list[SourceReport] = []
     status = "failed"
     try:
         for source in sources:
-            walker = _SourceCrawl(source, store, fetcher, crawl_id, max_pages)
+            walker = _SourceCrawl(source, store, fetcher, crawl_id, policy)
             reports.append(walker.run())
             log(summary_line(reports[-1]))
             for problem in reports[-1].health:
@@ -115,7 +128,7 @@ class _SourceCrawl:
         store: Store,
         fetcher: Fetcher,
         crawl_id: int,
-        max_pages: int | None,
+        policy: CrawlPolicy,
     ) -> None:
         self.source = source
         self.store = store
@@ -123,7 +136,10 @@ class _SourceCrawl:
         self.crawl_id = crawl_id
         self.counts = _Counts()
         self.hosts = frozenset(discover.source_hosts(source))
-        self.budget_end = fetcher.requests + max_pages if max_pages is not None else None
+        self.policy = policy
+        self.budget_end = (
+            fetcher.requests + policy.max_pages if policy.max_pages is not None else None
+        )
         self.done: set[str] = set()
 
     def run(self) -> SourceReport:
@@ -140,6 +156,7 @@ class _SourceCrawl:
             for url, kind in pending:
                 if url not in self.done and kind == "article":
                     self._archive_article(url)
+            self._revisit()
         except _BudgetSpent:
             self._warn(None, "budget", "page budget for this run used up; continuing next run")
         return SourceReport(
@@ -166,14 +183,25 @@ class _SourceCrawl:
                 return
             pages += 1
             known_before = [self._known(u) for u in listing.article_urls]
-            for article_url in listing.article_urls:
-                # Fetch without tracking parameters and repeated keys: same page, and
-                # the conditional-GET cache is not split across noise variants.
-                self._archive_article(urls.clean(article_url))
+            for article_url, known in zip(listing.article_urls, known_before, strict=True):
+                if not known:
+                    # Fetch without tracking parameters and repeated keys: same page, and
+                    # the conditional-GET cache is not split across noise variants.
+                    self._archive_article(urls.clean(article_url))
             self.store.remove_frontier(self.source.name, url)
             if all(known_before):
                 return  # everything on this page was archived before: older pages are too
             url = listing.next_url
+
+    def _revisit(self) -> None:
+        """Re-check the newest known articles for edits (cheap 304s when unchanged)."""
+        if self.policy.revisit <= 0:
+            return
+        cutoff = self.fetcher.now() - dt.timedelta(hours=self.policy.revisit_hours)
+        for url in self.store.revisit_candidates(
+            self.source.name, limit=self.policy.revisit, checked_before=cutoff
+        ):
+            self._archive_article(url)
 
     def _known(self, url: str) -> bool:
         """Archived before (under any URL variant), or fetched before and not an article."""
@@ -236,6 +264,7 @@ class _SourceCrawl:
             return
         if self.store.clear_failure(url):
             self.counts.recovered += 1
+        self.store.mark_checked(url, page.fetched_at)
         if page.not_modified:
             self.counts.not_modified += 1
             self.counts.unchanged_articles += 1

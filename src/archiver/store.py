@@ -141,6 +141,10 @@ CREATE TABLE IF NOT EXISTS failures (
     first_failed TEXT NOT NULL,
     last_failed TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS revisits (
+    url TEXT PRIMARY KEY,
+    checked_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS listing_frontier (
     source TEXT NOT NULL,
     url TEXT NOT NULL,
@@ -256,7 +260,17 @@ class Store:
             if version < 2:
                 self.db.execute("BEGIN")
                 self._build_search_index()
+                self._add_year_column()
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _add_year_column(self) -> None:
+        """v2: `articles.year`, generated from `published`, for Datasette's year facet."""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_xinfo(articles)")}
+        if "year" not in columns:
+            self.db.execute(
+                "ALTER TABLE articles ADD COLUMN year TEXT"
+                " GENERATED ALWAYS AS (substr(published, 1, 4)) VIRTUAL"
+            )
 
     def _build_search_index(self) -> None:
         """(Re)create `articles_fts` with stemmed keys, replacing a v1 index, and fill it."""
@@ -355,6 +369,27 @@ class Store:
             [source, max_attempts],
         )
         return [(str(url), str(kind)) for url, kind in cursor]
+
+    def mark_checked(self, url: str, at: dt.datetime) -> None:
+        """Note that an article URL was fetched (200 or 304) at `at`."""
+        with self.db.conn:
+            self.db.execute(
+                "INSERT INTO revisits (url, checked_at) VALUES (?, ?) ON CONFLICT(url)"
+                " DO UPDATE SET checked_at = excluded.checked_at",
+                [url, at.isoformat(timespec="seconds")],
+            )
+
+    def revisit_candidates(
+        self, source: str, *, limit: int, checked_before: dt.datetime
+    ) -> list[str]:
+        """The newest articles of a source not checked since `checked_before`, to look for edits."""
+        cursor = self.db.execute(
+            "SELECT a.url FROM articles a LEFT JOIN revisits r ON r.url = a.url"
+            " WHERE a.source = ? AND (r.checked_at IS NULL OR r.checked_at < ?)"
+            " ORDER BY a.published DESC NULLS LAST, a.id DESC LIMIT ?",
+            [source, checked_before.isoformat(timespec="seconds"), limit],
+        )
+        return [str(url) for (url,) in cursor]
 
     def frontier(self, source: str) -> list[str]:
         """Listing pages of this source whose walk was cut short (failure, budget, kill)."""
