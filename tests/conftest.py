@@ -72,7 +72,14 @@ def _toml_value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def write_fixture_config(path: Path, site: FixtureSite, db: Path, **settings: Any) -> Path:
+def write_fixture_config(
+    path: Path,
+    site: FixtureSite,
+    db: Path,
+    *,
+    only_sources: tuple[str, ...] | None = None,
+    **settings: Any,
+) -> Path:
     """An archiver.toml with the shipped sources, routed to the fixture site, no waits."""
     shipped = tomllib.loads(default_config_path().read_text(encoding="utf-8"))
     host, port = site.address
@@ -87,6 +94,8 @@ def write_fixture_config(path: Path, site: FixtureSite, db: Path, **settings: An
     }
     lines = ["[archiver]"] + [f"{k} = {_toml_value(v)}" for k, v in values.items()]
     for source in shipped["source"]:
+        if only_sources is not None and source["name"] not in only_sources:
+            continue
         lines += ["", "[[source]]"] + [f"{k} = {_toml_value(v)}" for k, v in source.items()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

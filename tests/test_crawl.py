@@ -177,7 +177,7 @@ def test_reparse_rebuilds_articles_from_stored_pages_with_the_server_stopped(
             fetcher = Fetcher(client=client, settings=quiet_settings(), sleep=lambda s: None)
             run(sources, store, fetcher)
     before = {a.id: a for a in store.iter_articles()}
-    with store.db.conn:
+    with store.transaction():
         store.db.execute("UPDATE articles SET title = 'broken', body = '', department = NULL")
     report = crawl.reparse(store)
     assert report.articles == len(before) and report.changed == len(before) and report.failed == 0

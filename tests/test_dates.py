@@ -250,3 +250,34 @@ TODAY = date(2024, 5, 10)
 )
 def test_is_plausible_rejects_pre_1990_and_future_dates(day: date, expected: bool) -> None:
     assert is_plausible(day, today=TODAY) is expected
+
+
+OTHER_LANGUAGES = [
+    ("german", "5. März 2021", date(2021, 3, 5)),
+    ("french-premier", "1er mars 2020", date(2020, 3, 1)),
+    ("portuguese-de", "22 de outubro de 2010", date(2010, 10, 22)),
+    ("spanish-de", "3 de diciembre de 2019", date(2019, 12, 3)),
+    ("italian", "12 settembre 2018", date(2018, 9, 12)),
+    ("dutch", "7 mei 2020", date(2020, 5, 7)),
+    ("polish-genitive", "13 października 2020", date(2020, 10, 13)),
+    ("year-first-slashes", "2019/10/04", date(2019, 10, 4)),
+    ("year-first-dots", "2019.10.04", date(2019, 10, 4)),
+    ("american-month-first", "10/25/2019", date(2019, 10, 25)),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [case[1:] for case in OTHER_LANGUAGES],
+    ids=[case[0] for case in OTHER_LANGUAGES],
+)
+def test_parse_date_reads_other_languages_and_orders(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+def test_de_must_stand_alone_so_december_still_reads() -> None:
+    assert parse_date("15. Decembris, 2020") == date(2020, 12, 15)
+
+
+def test_day_first_slashes_stay_day_first() -> None:
+    assert parse_date("04/10/2019") == date(2019, 10, 4)

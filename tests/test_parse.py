@@ -113,3 +113,145 @@ def test_short_page_without_date_is_not_an_article() -> None:
         generic_page("<ul><li>Saistošie noteikumi Nr. 1</li></ul>"), "https://x.lv/"
     )
     assert not result.is_article
+
+
+# The generic extractor's heuristics, one hand-written page each.
+
+LONG = (
+    "The council approved the new budget for road repairs and school insulation after a"
+    " long debate, and work on the first streets starts in spring. "
+)
+
+
+def plain_page(article: str, extra: str = "", head: str = "") -> str:
+    return (
+        f"<html><head><title>Budget approved | Town</title>{head}</head><body>"
+        f"<div class='wrap'><h1>Budget approved</h1>{article}</div>{extra}</body></html>"
+    )
+
+
+def test_comment_thread_longer_than_the_article_does_not_win_the_container() -> None:
+    comments = "".join(f"<li><p>{LONG} Reply number {i}.</p></li>" for i in range(4))
+    html = plain_page(
+        f"<div class='text'><p>{LONG * 2}</p></div>",
+        extra=(f"<ol class='commentlist'>{comments}</ol>"),
+    )
+    article = extract(html)
+    assert article.body == (LONG * 2).strip()
+
+
+def test_boilerplate_word_inside_a_name_part_is_not_boilerplate() -> None:
+    # "APageRoot" holds "pager" but is no pager.
+    html = plain_page(f"<div class='APageRoot'><p>{LONG * 3}</p></div>")
+    assert extract(html).body == (LONG * 3).strip()
+
+
+def test_wrapper_named_like_a_sidebar_keeps_the_article() -> None:
+    html = plain_page(
+        f"<div class='l-sidebar-fixed l-article-body'><div class='c-entry'><p>{LONG * 3}</p>"
+        "<div class='social-share'><a href='#'>Share on Facebook</a></div></div></div>"
+    )
+    assert extract(html).body == (LONG * 3).strip()
+
+
+def test_container_with_the_most_paragraph_text_and_least_link_text_wins() -> None:
+    menu = "".join(
+        f"<p><a href='/n{i}'>Another news headline number {i}</a></p>" for i in range(30)
+    )
+    html = plain_page(f"<div class='story'><p>{LONG}</p><p>{LONG}Again.</p></div>", extra=menu)
+    assert extract(html).body == f"{LONG}\n{LONG}Again.".replace(" \n", "\n")
+
+
+def test_text_split_by_br_without_paragraphs_is_found() -> None:
+    html = plain_page(f"<div class='txt'>{LONG}<br><br>{LONG}Again.</div><div>Menu</div>")
+    assert extract(html).body == f"{LONG}\n{LONG}Again.".replace(" \n", "\n")
+
+
+def test_hidden_elements_galleries_and_captions_stay_out() -> None:
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 2}</p>"
+        "<div class='gallery'><span>Image 1 of 9</span></div>"
+        "<div style='display: none'>Hidden teaser text that nobody sees on the page</div>"
+        "<figure><img src='a.jpg'><figcaption>A long row of unsold cars</figcaption></figure>"
+        f"<p>{LONG}</p></div>"
+    )
+    assert extract(html).body == f"{(LONG * 2).strip()}\n{LONG.strip()}"
+
+
+def test_link_lists_and_control_lines_are_dropped() -> None:
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 2}</p><p>Advertisement</p>"
+        "<ul><li><a href='/a'>Read the other story about roads</a></li>"
+        "<li><a href='/b'>And one about schools in town</a></li></ul></div>"
+    )
+    assert extract(html).body == (LONG * 2).strip()
+
+
+def test_table_row_is_one_line_and_short_cells_may_repeat() -> None:
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 2}</p><table>"
+        "<tr><td>1</td><td>Kyle</td><td>5</td></tr><tr><td>2</td><td>Martin</td><td>5</td></tr>"
+        "</table></div>"
+    )
+    assert extract(html).body.split("\n")[1:] == ["1 Kyle 5", "2 Martin 5"]
+
+
+def test_caption_repeated_under_every_photo_is_kept_once() -> None:
+    caption = "<p>Festival performance, photo by the theatre press office</p>"
+    html = plain_page(f"<div class='story'><p>{LONG * 2}</p>{caption * 3}</div>")
+    assert extract(html).body.count("Festival performance") == 1
+
+
+def test_lead_in_the_articles_own_header_is_kept() -> None:
+    html = (
+        "<html><body><header><div class='date'>Today: 25.11.2026.</div></header>"
+        "<article><header><h1>Budget approved</h1><p class='lead'>The lead paragraph says"
+        f" what happened in one sentence.</p></header><p>{LONG * 3}</p></article></body></html>"
+    )
+    article = extract(html)
+    assert article.body.startswith("The lead paragraph")
+    assert article.published is None
+
+
+def test_article_text_only_in_json_ld_is_used_when_the_page_shows_none() -> None:
+    head = (
+        '<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle",'
+        f' "articleBody": "{LONG * 3}"}}]}}</script>'
+    )
+    assert extract(plain_page("<div id='app'></div>", head=head)).body == (LONG * 3).strip()
+
+
+@pytest.mark.parametrize(
+    ("head", "article", "expected"),
+    [
+        (
+            '<script type="application/ld+json">{"datePublished": "2020-04-07T10:00:00Z"}</script>',
+            "",
+            dt.date(2020, 4, 7),
+        ),
+        ('<meta name="DC.date.issued" content="2019-03-02">', "", dt.date(2019, 3, 2)),
+        (
+            '<link rel="canonical" href="https://blog.example/2013/12/09/antipodes/">',
+            "",
+            dt.date(2013, 12, 9),
+        ),
+        (
+            '<meta property="og:url" content="https://n.example/w/fire-20200113">',
+            "",
+            dt.date(2020, 1, 13),
+        ),
+        ("", "<span class='post-date'>5. März 2021</span>", dt.date(2021, 3, 5)),
+        ("", "<small>Donnerstag, 15.2.2018, 19:51</small>", dt.date(2018, 2, 15)),
+    ],
+    ids=["json-ld", "dublin-core", "canonical-path", "og-url-glued", "date-element", "dateline"],
+)
+def test_generic_publication_date_sources(head: str, article: str, expected: dt.date) -> None:
+    html = plain_page(f"{article}<div class='story'><p>{LONG * 3}</p></div>", head=head)
+    assert extract(html).published == expected
+
+
+def test_event_date_in_running_text_after_the_headline_is_not_a_dateline() -> None:
+    html = plain_page(
+        f"<div class='story'><p>The fair opens on 4 October 2019. {LONG * 3}</p></div>"
+    )
+    assert extract(html).published is None

@@ -29,7 +29,7 @@ def page(url: str, body: bytes = b"<html></html>") -> Page:
 
 
 def save(store: Store, article: Article, *keys: str) -> str:
-    with store.db.conn:
+    with store.transaction():
         page_id, _ = store.save_page(
             page(article.url or keys[0], article.body.encode()), crawl_id=None
         )
@@ -155,7 +155,7 @@ def test_stats_count_by_source_department_and_year(store: Store) -> None:
 
 
 def test_raw_page_is_stored_once_per_distinct_body(store: Store) -> None:
-    with store.db.conn:
+    with store.transaction():
         first, created = store.save_page(page("https://x.lv/a", b"<p>1</p>"), crawl_id=None)
         again, created_again = store.save_page(page("https://x.lv/a", b"<p>1</p>"), crawl_id=None)
     assert first == again

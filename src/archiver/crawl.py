@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from archiver import discover, parse, urls
-from archiver.errors import FetchError, OffSiteRedirect, RobotsDisallowed
+from archiver.errors import FetchError, OffSiteRedirect, RobotsDisallowed, TransientFetchError
 from archiver.fetch import Fetcher
 from archiver.models import CrawlReport, Listing, Page, Source, SourceReport
 from archiver.store import Store
@@ -141,6 +141,8 @@ class _SourceCrawl:
             fetcher.requests + policy.max_pages if policy.max_pages is not None else None
         )
         self.done: set[str] = set()
+        # URLs failed in this run and not recovered: url → (kind, transient?).
+        self.failed: dict[str, tuple[str, bool]] = {}
 
     def run(self) -> SourceReport:
         requests_before = self.fetcher.requests
@@ -156,9 +158,11 @@ class _SourceCrawl:
             for url, kind in pending:
                 if url not in self.done and kind == "article":
                     self._archive_article(url)
+            self._retry_transient()
             self._revisit()
         except _BudgetSpent:
             self._warn(None, "budget", "page budget for this run used up; continuing next run")
+        self.counts.failures = len(self.failed)
         return SourceReport(
             source=name,
             requests=self.fetcher.requests - requests_before,
@@ -188,10 +192,25 @@ class _SourceCrawl:
                     # Fetch without tracking parameters and repeated keys: same page, and
                     # the conditional-GET cache is not split across noise variants.
                     self._archive_article(urls.clean(article_url))
-            self.store.remove_frontier(self.source.name, url)
-            if all(known_before):
-                return  # everything on this page was archived before: older pages are too
-            url = listing.next_url
+            # Everything on this page archived before: older pages are too.
+            next_url = None if all(known_before) else listing.next_url
+            # The next page enters the frontier in the same transaction that the
+            # current one leaves it: a kill in between cannot lose the rest.
+            self.store.advance_frontier(self.source.name, url, next_url)
+            if next_url is None:
+                return
+            url = next_url
+
+    def _retry_transient(self) -> None:
+        """One more try, at the end of the run, of what failed transiently in it."""
+        for url, (kind, transient) in list(self.failed.items()):
+            if not transient:
+                continue  # 404, 410, loops: recorded, tried again next run only
+            if kind == "listing":
+                self._walk(url)
+            else:
+                self.done.discard(url)
+                self._archive_article(url)
 
     def _revisit(self) -> None:
         """Re-check the newest known articles for edits (cheap 304s when unchanged)."""
@@ -216,7 +235,7 @@ class _SourceCrawl:
         return self.fetcher.fetch(url, self.store.validators(url), allowed_hosts=self.hosts)
 
     def _fail(self, url: str, kind: str, error: FetchError) -> None:
-        self.counts.failures += 1
+        self.failed[url] = (kind, isinstance(error, TransientFetchError))
         self._warn(url, kind, str(error))
         self.store.record_failure(
             url=url, source=self.source.name, kind=kind, status=error.status, message=str(error)
@@ -234,6 +253,7 @@ class _SourceCrawl:
         except FetchError as exc:
             self._fail(url, "listing", exc)
             return None
+        self.failed.pop(url, None)
         self.store.clear_failure(url)
         self.counts.listing_pages += 1
         if page.not_modified:
@@ -243,7 +263,7 @@ class _SourceCrawl:
                 return None
             page = dataclasses.replace(self.store.load_page(cached), url=url)
         else:
-            with self.store.db.conn:
+            with self.store.transaction():
                 self.store.save_page(page, crawl_id=self.crawl_id)
         return discover.listing_links(page, self.source)
 
@@ -262,6 +282,7 @@ class _SourceCrawl:
         except FetchError as exc:
             self._fail(url, "article", exc)
             return
+        self.failed.pop(url, None)
         if self.store.clear_failure(url):
             self.counts.recovered += 1
         self.store.mark_checked(url, page.fetched_at)
@@ -274,7 +295,7 @@ class _SourceCrawl:
     def _store_parsed(self, page: Page) -> None:
         result = parse.parse_page(page)
         counts = self.counts
-        with self.store.db.conn:  # the raw page and its article land together or not at all
+        with self.store.transaction():  # the raw page and its article land together or not at all
             page_id, _ = self.store.save_page(page, crawl_id=self.crawl_id)
             if not result.is_article:
                 counts.not_articles += 1

@@ -91,6 +91,31 @@ _ENGLISH_NAMES: Final = (
 )
 
 
+# Month names of the other languages the generic extractor meets on news
+# pages (German, French, Spanish, Italian, Portuguese, Dutch, Polish in the
+# nominative and genitive), written as pages print them; folding drops the
+# accents, so "März" and "marz", "août" and "aout" are one key.
+_OTHER_NAMES: Final = (
+    ("januar", "jänner", "janvier", "janv", "enero", "gennaio", "janeiro", "januari",
+     "styczeń", "stycznia"),
+    ("februar", "février", "févr", "febrero", "febbraio", "fevereiro", "februari", "luty",
+     "lutego"),
+    ("märz", "mär", "mars", "marzo", "março", "maart", "marzec", "marca"),
+    ("avril", "avr", "abril", "aprile", "kwiecień", "kwietnia"),
+    ("mai", "mayo", "maggio", "maio", "mei", "maj", "maja"),
+    ("juni", "juin", "junio", "giugno", "junho", "czerwiec", "czerwca"),
+    ("juli", "juillet", "juil", "julio", "luglio", "julho", "lipiec", "lipca"),
+    ("août", "agosto", "augustus", "sierpień", "sierpnia"),
+    ("septembre", "septiembre", "setiembre", "settembre", "setembro", "wrzesień",
+     "września"),
+    ("oktober", "octobre", "octubre", "ottobre", "outubro", "październik",
+     "października"),
+    ("novembre", "noviembre", "novembro", "listopad", "listopada"),
+    ("dezember", "dez", "décembre", "déc", "diciembre", "dicembre", "dezembro", "grudzień",
+     "grudnia"),
+)  # fmt: skip
+
+
 def _fold(word: str) -> str:
     """Lower-case ``word`` and drop its diacritics: 'Oktobrī' -> 'oktobri'.
 
@@ -114,10 +139,13 @@ _LATVIAN_FORMS: Final = tuple(
     tuple(stem + ending for ending in endings) for stem, endings in _LATVIAN_STEMS
 )
 _ENGLISH_MONTHS: Final = _month_table(_ENGLISH_NAMES)
-_MONTHS: Final = _month_table(_LATVIAN_FORMS, _LATVIAN_ABBREVIATIONS, _ENGLISH_NAMES)
+_MONTHS: Final = _month_table(_LATVIAN_FORMS, _LATVIAN_ABBREVIATIONS, _ENGLISH_NAMES, _OTHER_NAMES)
 
 # Horizontal space only (NBSP included): a date never spans a line break.
 _SP = r"[^\S\n]*"
+# At least one horizontal space: "de" must stand alone ("de outubro"), not
+# start "Decembris".
+_GAP = r"[^\S\n]+"
 # A month word; combining marks are allowed so NFD text stays one word.
 _WORD = r"(?P<mw>(?:[^\W\d_]|[\u0300-\u036f])+)"
 # A month word before the day: only English writes that order, so only English
@@ -140,12 +168,17 @@ _PATTERNS: Final = tuple(
         r"(?<![\w./-])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)",
         # Day first, as everywhere in Latvia: 04.10.2019. / 4.10.2019 / 04/10/2019
         rf"{_START}(?P<d>\d{{1,2}})(?P<sep>[./])(?P<m>\d{{1,2}})(?P=sep)(?P<y>\d{{4}}){_NUM_END}",
+        # Year first with slashes or dots: 2019/10/04, 2019.10.04 (East Asian
+        # and some German pages, URL paths).
+        r"(?<![\w./-])(?P<y>\d{4})(?P<sep>[./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d.]\d)",
         # Two-digit year, only in the exact dotted shape 04.10.19 (read as 20YY).
         rf"{_START}(?P<d>\d{{2}})\.(?P<m>\d{{2}})\.(?P<y>\d{{2}}){_NUM_END}",
         # 2019. gada 17. oktobrī / 2018.gada 1.jūnijā / 2021.g. 25.novembrī
         rf"{_START}(?P<y>\d{{4}})\.{_SP}(?:gad[aā]|g\.){_SP}(?P<d>\d{{1,2}})\.{_SP}{_WORD}",
         # 22. maijs, 2020 / 29.jūl 2021 / 31. Okt, 2022 / 4 October 2019 / 4th Oct 2019
-        rf"{_START}(?P<d>\d{{1,2}})(?:\.|st|nd|rd|th)?{_SP}{_WORD}\.?,?{_SP}(?P<y>\d{{4}})(?!\d)",
+        # / 5. März 2021 / 22 de outubro de 2010 / 1er mars 2020
+        rf"{_START}(?P<d>\d{{1,2}})(?:\.|st|nd|rd|th|er|º)?{_SP}(?:de{_GAP})?{_WORD}\.?,?"
+        rf"{_SP}(?:del?{_GAP})?(?P<y>\d{{4}})(?!\d)",
         # October 4, 2019 / Oct. 4 2019
         rf"{_START}{_EN_WORD}\.?{_SP}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?{_SP}(?P<y>\d{{4}})(?!\d)",
         # Yearless 14.04. / 24.05. Two digits each, so versions like "3.11" and
@@ -171,8 +204,13 @@ class _Candidate(NamedTuple):
 def _read(match: re.Match[str]) -> _Candidate | None:
     """The candidate a pattern match spells, or None if its word is no month."""
     groups = match.groupdict()
+    day = int(groups["d"])
     if groups.get("m") is not None:
         month: int | None = int(groups["m"])
+        # 10/25/2019 can only be month first (American pages); 04/10/2019
+        # stays day first, as Latvia and most of Europe write it.
+        if groups.get("sep") == "/" and month is not None and month > 12 and day <= 12:
+            month, day = day, month
     elif groups.get("mw") is not None:
         month = _MONTHS.get(_fold(groups["mw"]))
     else:
@@ -186,7 +224,7 @@ def _read(match: re.Match[str]) -> _Candidate | None:
             return None
     else:
         year = int(year_text) + (2000 if len(year_text) == 2 else 0)
-    return _Candidate(match.start(), match.end(), year, month, int(groups["d"]))
+    return _Candidate(match.start(), match.end(), year, month, day)
 
 
 def _candidates(text: str) -> Iterator[_Candidate]:

@@ -305,12 +305,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.connection.close()
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    """Connections that clients (or faults) reset are normal here, not worth a traceback."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass
+
+
 @contextmanager
 def serve_fixture_site(root: Path | None = None) -> Iterator[FixtureSite]:
     """Run the fixture site on 127.0.0.1 on a free port for the duration of the block."""
     site = FixtureSite(table=RouteTable.load(root or fixtures_dir()))
     handler = type("FixtureHandler", (_Handler,), {"site": site})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _QuietServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     site.server = server
     thread = threading.Thread(target=server.serve_forever, name="fixture-site", daemon=True)

@@ -17,6 +17,8 @@ No I/O and no module state: every function takes the tree it works on.
 from __future__ import annotations
 
 import datetime as dt
+import html as html_lib
+import json
 import re
 from dataclasses import dataclass
 
@@ -162,7 +164,11 @@ _BOILERPLATE_PATTERN = _word_pattern(_BOILERPLATE_WORDS)
 # A boilerplate-looking element holding this share of the text around it is
 # a wrapper ("page has-sidebar", "comments-open"), not the boilerplate itself.
 _WRAPPER_SHARE = 0.5
+# Comment threads may outweigh the article (blogs with forty replies), so the
+# strong words give way only to an element holding most of the page.
+_STRONG_WRAPPER_SHARE = 0.7
 _NEVER_DROPPED = frozenset({"html", "body", "main", "article"})
+_ARTICLE_TAGS = frozenset({"main", "article"})
 # What an element that holds the article has and a comment thread has not.
 _ARTICLE_MARKS = "h1, [itemprop=articleBody]"
 
@@ -170,8 +176,14 @@ _ARTICLE_MARKS = "h1, [itemprop=articleBody]"
 _PARAGRAPHS = "p, pre"
 # Pages without <p> (text split by <br> in divs or table cells) are scored by
 # the direct text of these instead.
-_TEXT_BLOCKS = "div, td, section, article, font, span"
+_TEXT_BLOCKS = "div, td, section, article"
 _MIN_PARAGRAPH = 25
+# Below this much paragraph text, text blocks without <p> are scored too.
+_FEW_PARAGRAPHS = 1000
+# A candidate named as boilerplate (a modal, an author box) keeps this share
+# of its score: its ancestors are not discounted, as the words name wrappers
+# of the article too.
+_BOILERPLATE_DISCOUNT = 0.3
 _MAX_DEPTH = 6
 # How much each character of non-paragraph text inside a candidate counts
 # against it: a wrapper that adds a sidebar to the article loses to the article.
@@ -181,7 +193,7 @@ _BLOCK_TAGS = frozenset(
     (
         *("address", "article", "blockquote", "center", "dd", "details", "div", "dl", "dt"),
         *("footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main"),
-        *("ol", "p", "pre", "section", "summary", "table", "tbody", "td", "th", "thead"),
+        *("ol", "p", "pre", "section", "summary", "table", "tbody", "thead"),
         *("tfoot", "tr", "ul"),
     )
 )
@@ -192,8 +204,13 @@ _SKIP_TAGS = frozenset(
         *("head", "title", "meta", "link"),
     )
 )
+_CELL_TAGS = frozenset({"td", "th"})
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _ANY_SPACE = re.compile(r"\s+")
+# A body shorter than this gives way to the page's JSON-LD articleBody.
+_SHORT_BODY = 200
+# Lines shorter than this may repeat (table cells, list numbers).
+_MIN_REPEAT = 20
 # A block whose text is at least this share link text is a link list
 # (related articles, tag clouds, "more from this section").
 _LINK_LIST_SHARE = 0.7
@@ -213,36 +230,75 @@ _META_TITLES = (
 )
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—:·•»-]\s+")
 
+# Where pages state their publication date for machines, best first.
 _META_DATES = (
     "meta[property='article:published_time']",
     "meta[name='article:published_time']",
+    "meta[property='og:article:published_time']",
     "meta[property='og:published_time']",
     "meta[itemprop=datePublished]",
     "meta[name=pubdate]",
     "meta[name=publishdate]",
     "meta[name=publish-date]",
+    "meta[name=publish_date]",
+    "meta[name=publication_date]",
     "meta[name='parsely-pub-date']",
     "meta[name='sailthru.date']",
-    "meta[name=date]",
-    "meta[name='DC.date.issued']",
-    "meta[name='dc.date']",
-    "meta[name='DC.date']",
+    "meta[name='citation_publication_date']",
+    "meta[name='citation_date']",
+    "meta[name='DC.date.issued' i]",
+    "meta[name='DC.date.created' i]",
+    "meta[name='dcterms.date' i]",
+    "meta[name='dcterms.created' i]",
+    "meta[name='DC.date' i]",
+    "meta[name=date i]",
     "[itemprop=datePublished]",
     "time[pubdate]",
+    "abbr.published[title]",
     "time.published",
     "time.entry-date",
-    "time[datetime]",
+    "[class*=published i][title]",
 )
-_JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+_JSON_LD_DATE = re.compile(r'"(?:datePublished|dateCreated)"\s*:\s*"([^"]+)"')
+# Blogs and news sites put the date in the article's URL path:
+# /2013/12/09/slug, /news/slug-20200113, /20200113/.
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})/?(0[1-9]|1[0-2])/?(0[1-9]|[12]\d|3[01])(?:/|[^\d/]*$)")
+_URL_DATE_GLUED = re.compile(r"[-_/]((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
+# Elements whose name says they hold the date printed with the article, read
+# when the page states no date for machines; page headers and footers (where
+# Latvian portals print today's date) are gone by then.
+_DATE_ELEMENTS = (
+    "time",
+    "[class*=date i]",
+    "[class*=datum i]",
+    "[class*=publish i]",
+    "[class*=time i]",
+    "[class*=meta i]",
+    "[class*=author i]",
+    "[class*=byline i]",
+    "[id*=date i]",
+)
+_DATE_ELEMENT_TEXT = 120
+# A date printed this close to the headline (characters of page text before
+# and after it) is the article's dateline: "<h1>...</h1><small>Donnerstag,
+# 15.2.2018</small>" on blogs, "Datum: 03.02.2022" on German sites.
+_DATELINE_BEFORE = 200
+_DATELINE_AFTER = 400
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GenericArticle:
-    """What the generic extractor found; `container` is the chosen element."""
+    """What the generic extractor found; `container` is the chosen element.
+
+    `published` is the date the page states for machines (JSON-LD, meta tags,
+    the canonical URL); `printed` the one printed next to the headline or in
+    a dateline element, looked for only when there is no `published`.
+    """
 
     title: str
     lines: tuple[str, ...]
     published: dt.date | None
+    printed: dt.date | None
     container: LexborNode | None
 
 
@@ -253,10 +309,14 @@ def extract_generic(tree: LexborHTMLParser) -> GenericArticle:
     """
     title = page_title(tree)
     published = _metadata_date(tree)
+    embedded = _embedded_body(tree)
     body = tree.body
     if body is None:
-        return GenericArticle(title=title, lines=(), published=published, container=None)
+        return GenericArticle(
+            title=title, lines=(), published=published, printed=None, container=None
+        )
     _drop_junk(tree, body)
+    printed = None if published is not None else _printed_date(body) or _dateline(body)
     _drop_strong_boilerplate(body)
     container = _container(body)
     lines: list[str] = []
@@ -266,7 +326,15 @@ def extract_generic(tree: LexborHTMLParser) -> GenericArticle:
     if lines and title and _same_text(lines[0], title):
         lines.pop(0)
     lines = _without_repeats(lines)
-    return GenericArticle(title=title, lines=tuple(lines), published=published, container=container)
+    if len(embedded) > sum(map(len, lines)) and sum(map(len, lines)) < _SHORT_BODY:
+        lines = [line for line in map(_clean, embedded.split("\n")) if line]
+    return GenericArticle(
+        title=title,
+        lines=tuple(lines),
+        published=published,
+        printed=printed,
+        container=container,
+    )
 
 
 def page_title(tree: LexborHTMLParser) -> str:
@@ -310,6 +378,90 @@ def _metadata_date(tree: LexborHTMLParser) -> dt.date | None:
             found = _node_date(node)
             if found is not None:
                 return found
+    for selector in ("link[rel=canonical]", "meta[property='og:url']"):
+        link = tree.css_first(selector)
+        if link is not None:
+            found = url_date(link.attributes.get("href") or link.attributes.get("content") or "")
+            if found is not None:
+                return found
+    return None
+
+
+def _embedded_body(tree: LexborHTMLParser) -> str:
+    """The articleBody a page states in JSON-LD (pages that draw the text with
+    JavaScript ship it only there), or ""."""
+    for script in tree.css("script[type='application/ld+json']"):
+        text = script.text()
+        if "articleBody" not in text:
+            continue
+        try:
+            data = json.loads(text)
+        except ValueError:
+            continue
+        found = _find_key(data, "articleBody")
+        if found:
+            return html_lib.unescape(found)
+    return ""
+
+
+def _find_key(data: object, key: str) -> str:
+    if isinstance(data, dict):
+        value = data.get(key)
+        if isinstance(value, str):
+            return value
+        data = list(data.values())
+    if isinstance(data, list):
+        for item in data:
+            found = _find_key(item, key)
+            if found:
+                return found
+    return ""
+
+
+def url_date(url: str) -> dt.date | None:
+    """The date spelled in a URL path (/2013/12/09/..., ...-20200113), if any."""
+    match = _URL_DATE.search(url) or _URL_DATE_GLUED.search(url)
+    if match is None:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+
+
+def _dateline(body: LexborNode) -> dt.date | None:
+    """The first date printed next to the headline."""
+    headline = body.css_first("h1")
+    if headline is None:
+        return None
+    heading = headline.text().strip()
+    text = body.text(separator="\n")
+    at = text.find(heading) if heading else -1
+    if at < 0:
+        return None
+    window = text[max(0, at - _DATELINE_BEFORE) : at + len(heading) + _DATELINE_AFTER]
+    # Only short lines: a date inside running text is an event, not a dateline.
+    for line in window.split("\n"):
+        if len(line) <= _DATE_ELEMENT_TEXT:
+            found = dates.parse_date(line)
+            if found is not None:
+                return found
+    return None
+
+
+def _printed_date(body: LexborNode) -> dt.date | None:
+    """The first date printed in an element named for dates (bylines, datelines)."""
+    for node in body.css(", ".join(_DATE_ELEMENTS)):
+        value = node.attributes.get("datetime") or node.attributes.get("title")
+        if value:
+            found = dates.parse_date(value)
+            if found is not None:
+                return found
+        text = node.text()
+        if len(text) <= _DATE_ELEMENT_TEXT:
+            found = dates.parse_date(text)
+            if found is not None:
+                return found
     return None
 
 
@@ -328,9 +480,10 @@ def _drop_junk(tree: LexborHTMLParser, body: LexborNode) -> None:
         if node.parent is not None:
             node.decompose()
     # Page-level header and footer (today's date, name days, contacts) are
-    # never article text; the article's own header went with the title.
+    # never article text. An article's own header stays: German and Italian
+    # news sites put the lead paragraph there, next to the headline.
     for node in body.css("header, footer"):
-        if node.parent is not None:
+        if node.parent is not None and not _inside(node, _ARTICLE_TAGS):
             node.decompose()
 
 
@@ -340,6 +493,15 @@ def _named_boilerplate(node: LexborNode, pattern: re.Pattern[str]) -> bool:
     return pattern.search(names) is not None
 
 
+def _inside(node: LexborNode, tags: frozenset[str]) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag in tags:
+            return True
+        parent = parent.parent
+    return False
+
+
 def _drop_strong_boilerplate(body: LexborNode) -> None:
     whole = len(body.text())
     for node in body.css(_STRONG_SELECTOR):
@@ -347,9 +509,11 @@ def _drop_strong_boilerplate(body: LexborNode) -> None:
             continue
         if not _named_boilerplate(node, _STRONG_PATTERN):
             continue
+        # A wrapper of the article holds its headline; a comment thread, even
+        # one longer than the article, does not.
         if node.css_first(_ARTICLE_MARKS) is not None:
             continue
-        if len(node.text()) >= _WRAPPER_SHARE * whole:
+        if len(node.text()) >= _STRONG_WRAPPER_SHARE * whole:
             continue
         node.decompose()
 
@@ -374,52 +538,57 @@ def _drop_boilerplate(container: LexborNode) -> None:
 
 def _container(body: LexborNode) -> LexborNode | None:
     """The element holding the article: most paragraph text, least other text."""
-    paragraph_text: dict[int, list[object]] = {}
-    found = _score_paragraphs(body.css(_PARAGRAPHS), paragraph_text, deep=True)
-    if found < 3 * _MIN_PARAGRAPH * 4:
-        _score_paragraphs(body.css(_TEXT_BLOCKS), paragraph_text, deep=False)
-    if not paragraph_text:
-        return body
+    chars: dict[int, int] = {}
+    nodes: dict[int, LexborNode] = {}
+    found = _score_paragraphs(body.css(_PARAGRAPHS), chars, nodes, deep=True)
+    if found < _FEW_PARAGRAPHS:
+        _score_paragraphs(body.css(_TEXT_BLOCKS), chars, nodes, deep=False)
     best: LexborNode | None = None
     best_score = 0.0
-    for chars, node in sorted(
-        ((entry[0], entry[1]) for entry in paragraph_text.values()),
-        key=lambda item: -int(item[0]),  # type: ignore[call-overload]
-    ):
-        assert isinstance(chars, int) and isinstance(node, LexborNode)
-        if chars <= best_score:
+    for key in sorted(chars, key=chars.__getitem__, reverse=True):
+        paragraphs = chars[key]
+        if paragraphs <= best_score:
             break
-        other = len(node.text()) - chars
-        score = chars - _OTHER_TEXT_COST * max(0, other)
+        node = nodes[key]
+        other = max(0, len(node.text()) - paragraphs)
+        score = paragraphs - _OTHER_TEXT_COST * other
+        if _named_boilerplate(node, _BOILERPLATE_PATTERN):
+            score *= _BOILERPLATE_DISCOUNT
         if score > best_score:
             best, best_score = node, score
     return best or body
 
 
 def _score_paragraphs(
-    nodes: list[LexborNode], scores: dict[int, list[object]], *, deep: bool
+    paragraphs: list[LexborNode],
+    chars: dict[int, int],
+    nodes: dict[int, LexborNode],
+    *,
+    deep: bool,
 ) -> int:
+    """Credit each paragraph's own (non-link) text to its nearest ancestors."""
     total = 0
-    for node in nodes:
-        text = node.text(deep=deep)
-        length = len(text.strip())
+    for paragraph in paragraphs:
+        length = len(paragraph.text(deep=deep).strip())
         if length < _MIN_PARAGRAPH:
             continue
         if deep:
-            links = sum(len(a.text()) for a in node.css("a"))
-            length -= links
+            length -= sum(len(a.text()) for a in paragraph.css("a"))
             if length < _MIN_PARAGRAPH:
                 continue
         total += length
-        ancestor = node if not deep else node.parent
+        # A text block (deep=False) holds its text itself; a <p> is held by
+        # its parent.
+        ancestor = paragraph.parent if deep else paragraph
         for _ in range(_MAX_DEPTH):
             if ancestor is None or ancestor.tag in ("html", "#document"):
                 break
-            entry = scores.get(ancestor.mem_id)
-            if entry is None:
-                scores[ancestor.mem_id] = [length, ancestor]
+            key = ancestor.mem_id
+            if key in chars:
+                chars[key] += length
             else:
-                entry[0] = int(entry[0]) + length  # type: ignore[call-overload]
+                chars[key] = length
+                nodes[key] = ancestor
             ancestor = ancestor.parent
     return total
 
@@ -466,6 +635,9 @@ def _lines(container: LexborNode) -> list[str]:
         if tag in _BLOCK_TAGS:
             flush()
             stack.append((node, True))
+        elif tag in _CELL_TAGS:
+            # A table row is one line, its cells separated by spaces.
+            buffer.append(" ")
         elif tag == "a":
             link_depth += 1
             stack.append((node, True))
@@ -481,7 +653,9 @@ def _without_repeats(lines: list[str]) -> list[str]:
     seen: set[str] = set()
     kept: list[str] = []
     for line in lines:
-        if line not in seen:
+        if len(line) < _MIN_REPEAT:
+            kept.append(line)
+        elif line not in seen:
             seen.add(line)
             kept.append(line)
     return kept

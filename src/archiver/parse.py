@@ -172,7 +172,7 @@ def _parse_generic(tree: LexborHTMLParser, url: str | None) -> ParseResult:
     found = generic.extract_generic(tree)
     lines = list(found.lines)
     department, signed = _signature(lines)
-    published = found.published or signed or generic.text_date(found.lines)
+    published = found.published or signed or found.printed or generic.text_date(found.lines)
     container = found.container
     links = body_links(container, base) if container is not None else ()
     body = "\n".join(lines)

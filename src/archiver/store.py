@@ -9,7 +9,10 @@ Tables, named for what they hold:
 - `article_urls`: every URL variant seen for an article (the dedup index).
 - `article_versions`: every distinct text an article has had, oldest first.
 - `crawls`, `warnings`: what each run did and what went wrong.
-- `articles_fts`: FTS5 over title, body and department, diacritics folded.
+- `articles_fts`: FTS5 over title, body and department, diacritics folded,
+  plus the same text as Latvian stems (`archiver.search`); kept in step by
+  triggers. Schema v2 added it (and `articles.year`); v1 archives are
+  migrated in place on open.
 
 `Store.open` checks the schema version and creates what is missing on every
 open; WAL is on so Datasette can read while a crawl writes.
@@ -33,34 +36,10 @@ import sqlite_utils
 
 from archiver.errors import CrawlLocked, QueryError, StoreError
 from archiver.models import Article, Link, Page, Validators
-from archiver.search import KEY_COLUMNS, TEXT_COLUMNS, fold, keys, parse_query, snippet
+from archiver.search import FTS_SCHEMA, fold, keys, parse_query, snippet
 
 SCHEMA_VERSION = 2
-FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 
-# v2: `articles_fts` holds the text as written and its stemmed keys (see
-# `archiver.search`); triggers keep it in step with `articles` through the
-# `archiver_keys()` SQL function that `ensure_schema` registers on the connection.
-_FTS_COLUMNS = ", ".join((*TEXT_COLUMNS, *KEY_COLUMNS))
-_FTS_VALUES = (
-    "{0}.id, {0}.title, {0}.body, {0}.department,"
-    " archiver_keys({0}.title), archiver_keys({0}.body), archiver_keys({0}.department)"
-)
-_FTS_SCHEMA = f"""
-CREATE VIRTUAL TABLE articles_fts USING fts5({_FTS_COLUMNS}, tokenize='{FTS_TOKENIZER}');
-CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
-    INSERT INTO articles_fts (rowid, {_FTS_COLUMNS}) VALUES ({_FTS_VALUES.format("new")});
-END;
-CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
-    DELETE FROM articles_fts WHERE rowid = old.id;
-END;
-CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, body, department ON articles BEGIN
-    DELETE FROM articles_fts WHERE rowid = old.id;
-    INSERT INTO articles_fts (rowid, {_FTS_COLUMNS}) VALUES ({_FTS_VALUES.format("new")});
-END;
-INSERT INTO articles_fts (rowid, {_FTS_COLUMNS}) SELECT {_FTS_VALUES.format("articles")}
-    FROM articles;
-"""
 # What a v1 archive had instead: sqlite-utils' external-content FTS and its triggers.
 _V1_FTS = ("articles_ai", "articles_ad", "articles_au")
 
@@ -231,11 +210,14 @@ class Store:
     @classmethod
     def open(cls, path: Path | str) -> Store:
         """Open (creating if needed) the archive at `path` and make sure its schema is current."""
+        conn: sqlite3.Connection | None = None
         try:
             conn = sqlite3.connect(str(path), timeout=30)
             store = cls(sqlite_utils.Database(conn), path)
             store.ensure_schema()
         except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()  # a failed migration must not leave the file open
             raise StoreError(f"cannot open archive {path}: {exc}") from exc
         return store
 
@@ -255,7 +237,7 @@ class Store:
         self.db.conn.create_function("archiver_fold", 1, _fold_or_none, deterministic=True)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
-        with self.db.conn:
+        with self.transaction():
             self.db.conn.executescript(_SCHEMA)
             if version < 2:
                 self.db.execute("BEGIN")
@@ -282,7 +264,7 @@ class Store:
         # executescript() would COMMIT first: run statement by statement instead,
         # inside the caller's transaction, so a failed migration leaves v1 intact.
         statement = ""
-        for line in _FTS_SCHEMA.splitlines(keepends=True):
+        for line in FTS_SCHEMA.splitlines(keepends=True):
             statement += line
             if sqlite3.complete_statement(statement):
                 self.db.execute(statement)
@@ -292,13 +274,13 @@ class Store:
 
     def begin_crawl(self) -> int:
         """Record the start of a crawl and return its id."""
-        with self.db.conn:
+        with self.transaction():
             cursor = self.db.execute("INSERT INTO crawls (started_at) VALUES (?)", [_now()])
         return int(cursor.lastrowid or 0)
 
     def finish_crawl(self, crawl_id: int, *, status: str, report: dict[str, Any]) -> None:
         """Record how a crawl ended, with its report as JSON."""
-        with self.db.conn:
+        with self.transaction():
             self.db.execute(
                 "UPDATE crawls SET finished_at = ?, status = ?, report = ? WHERE id = ?",
                 [_now(), status, json.dumps(report, ensure_ascii=False), crawl_id],
@@ -308,12 +290,33 @@ class Store:
         self, *, crawl_id: int | None, source: str | None, url: str | None, kind: str, message: str
     ) -> None:
         """Record a warning (a failed URL, a page that did not parse well, ...)."""
-        with self.db.conn:
+        with self.transaction():
             self.db.execute(
                 "INSERT INTO warnings (crawl_id, source, url, kind, message, at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 [crawl_id, source, url, kind, message, _now()],
             )
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic unit of work: all its writes land, or none do.
+
+        Needed because sqlite-utils' `execute()` commits every write made
+        outside an open transaction on its own (the SIGKILL test caught an
+        article row without its URL row this way). Nested use joins the
+        outer transaction.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
 
     @contextmanager
     def crawl_lock(self) -> Iterator[None]:
@@ -346,7 +349,7 @@ class Store:
     ) -> None:
         """Remember a URL that failed, so the next run tries it again."""
         now = _now()
-        with self.db.conn:
+        with self.transaction():
             self.db.execute(
                 "INSERT INTO failures (url, source, kind, status, message, first_failed,"
                 " last_failed) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET"
@@ -357,7 +360,7 @@ class Store:
 
     def clear_failure(self, url: str) -> bool:
         """Forget a failure once its URL has been fetched; True if there was one."""
-        with self.db.conn:
+        with self.transaction():
             cursor = self.db.execute("DELETE FROM failures WHERE url = ?", [url])
         return cursor.rowcount > 0
 
@@ -372,7 +375,7 @@ class Store:
 
     def mark_checked(self, url: str, at: dt.datetime) -> None:
         """Note that an article URL was fetched (200 or 304) at `at`."""
-        with self.db.conn:
+        with self.transaction():
             self.db.execute(
                 "INSERT INTO revisits (url, checked_at) VALUES (?, ?) ON CONFLICT(url)"
                 " DO UPDATE SET checked_at = excluded.checked_at",
@@ -399,18 +402,25 @@ class Store:
         return [str(url) for (url,) in cursor]
 
     def add_frontier(self, source: str, url: str) -> None:
-        """Note that a walk is at this listing page until `remove_frontier` says it is done."""
-        with self.db.conn:
+        """Note that a walk is at this listing page until `advance_frontier` moves it on."""
+        with self.transaction():
             self.db.execute(
                 "INSERT OR IGNORE INTO listing_frontier (source, url, added_at) VALUES (?, ?, ?)",
                 [source, url, _now()],
             )
 
-    def remove_frontier(self, source: str, url: str) -> None:
-        """A listing page whose articles have all been handled."""
-        with self.db.conn:
+    def advance_frontier(self, source: str, done: str, next_url: str | None) -> None:
+        """Move a walk on: `next_url` (if any) enters the frontier as `done` leaves it."""
+        now = _now()
+        with self.transaction():
+            if next_url is not None:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO listing_frontier (source, url, added_at)"
+                    " VALUES (?, ?, ?)",
+                    [source, next_url, now],
+                )
             self.db.execute(
-                "DELETE FROM listing_frontier WHERE source = ? AND url = ?", [source, url]
+                "DELETE FROM listing_frontier WHERE source = ? AND url = ?", [source, done]
             )
 
     def field_rates(
@@ -687,7 +697,7 @@ class Store:
         if tuple(current[:5]) == new and current[5] == parser_version:
             return False
         chash = content_hash(article)
-        with self.db.conn:
+        with self.transaction():
             self.db.execute(
                 "UPDATE articles SET title = ?, body = ?, published = ?, department = ?,"
                 " links = ?, content_hash = ?, parser_version = ? WHERE id = ?",
