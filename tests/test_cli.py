@@ -95,11 +95,12 @@ def test_unknown_option_is_a_usage_error_exit_2(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_bad_fts_query_is_a_one_line_error(config: Path, tmp_path: Path) -> None:
-    result = archiver("search", '"unbalanced', "--config", str(config), cwd=tmp_path)
+def test_search_without_an_archive_is_a_one_line_error(config: Path, tmp_path: Path) -> None:
+    result = archiver("search", "pasvaldiba", "--config", str(config), cwd=tmp_path)
     assert result.returncode == 1
+    assert result.stderr.startswith("archiver: error: no archive at ")
     assert len(result.stderr.strip().splitlines()) == 1
-    assert result.stderr.startswith("archiver: error: search query")
+    assert not (tmp_path / "archive.db").exists()  # a search never creates a database
 
 
 def test_demo_archives_the_fixture_site_and_a_rerun_adds_nothing(tmp_path: Path) -> None:

@@ -29,7 +29,17 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
 
 def test_every_command_is_documented() -> None:
     names = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
-    assert names == {"crawl", "demo", "search", "show", "stats", "reparse", "settings"}
+    assert names == {
+        "crawl",
+        "demo",
+        "search",
+        "show",
+        "stats",
+        "reparse",
+        "settings",
+        "serve",
+        "export",
+    }
     for name in names:
         assert f"`archiver {name}" in README, name
 

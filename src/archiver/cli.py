@@ -73,8 +73,8 @@ def _config(path: Path | None, db: Path | None = None) -> Config:
 
 
 @contextmanager
-def _open_store(config: Config) -> Iterator[Store]:
-    store = Store.open(config.settings.db)
+def _open_store(config: Config, *, readonly: bool = False) -> Iterator[Store]:
+    store = Store.open(config.settings.db, readonly=readonly)
     try:
         yield store
     finally:
@@ -92,6 +92,15 @@ def _fetch_settings(config: Config) -> FetchSettings:
         retry_wait=s.retry_wait,
         max_retry_wait=s.max_retry_wait,
         obey_robots=s.obey_robots,
+    )
+
+
+def _policy(config: Config, max_pages: int | None = None) -> crawling.CrawlPolicy:
+    s = config.settings
+    return crawling.CrawlPolicy(
+        max_pages=max_pages or s.max_pages or None,
+        revisit=s.revisit,
+        revisit_hours=s.revisit_hours,
     )
 
 
@@ -145,7 +154,7 @@ def crawl(
             store=store,
             fetcher=fetcher,
             log=_noop if quiet else _err,
-            max_pages=max_pages,
+            policy=_policy(config, max_pages),
         )
     if as_json:
         typer.echo(json.dumps(_report_json(report), ensure_ascii=False, indent=2))
@@ -176,7 +185,9 @@ def demo(
         with _open_store(config) as store, make_client(resolve) as client:
             before = store.article_count()
             fetcher = Fetcher(client=client, settings=_fetch_settings(config))
-            report = crawling.crawl(config.sources, store=store, fetcher=fetcher, log=_err)
+            report = crawling.crawl(
+                config.sources, store=store, fetcher=fetcher, log=_err, policy=_policy(config)
+            )
             total = store.article_count()
             hits = store.search("pasvaldiba", limit=3)
     seconds = time.monotonic() - started
@@ -226,7 +237,7 @@ def search(
     if as_json + as_nl + as_csv > 1:
         raise typer.BadParameter("choose one of --json, --nl and --csv")
     config = _config(config_path, db)
-    with _open_store(config) as store:
+    with _open_store(config, readonly=True) as store:
         hits = store.search(
             query,
             limit=limit,
@@ -309,7 +320,7 @@ def show(
 ) -> None:
     """Print one article: its fields, body and links."""
     config = _config(config_path, db)
-    with _open_store(config) as store:
+    with _open_store(config, readonly=True) as store:
         article = store.get_article(ref)
         for source in config.sources if article is None else ():
             try:
@@ -343,7 +354,7 @@ def stats(
 ) -> None:
     """Article counts per source, department and year."""
     config = _config(config_path, db)
-    with _open_store(config) as store:
+    with _open_store(config, readonly=True) as store:
         counts = store.stats()
         total = store.article_count()
     if as_json:
@@ -376,6 +387,102 @@ def settings() -> None:
     """List every setting with its default and meaning."""
     for setting in SETTINGS:
         typer.echo(f"{setting.name:15} {setting.default!r:40} {setting.help}")
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    config_path: ConfigOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, help="Port (0: any free one).")] = 8001,
+    immutable: Annotated[
+        bool, typer.Option(help="Open with immutable=1: faster, but only when no crawl runs.")
+    ] = False,
+) -> None:
+    """Browse the archive in Datasette (read-only; Latvian-aware search box)."""
+    from archiver import serve as serving
+
+    config = _config(config_path, db)
+    path = Path(config.settings.db)
+    if not path.is_file():
+        raise ArchiverError(f"no archive at {path}; run `archiver crawl` first")
+    with _open_store(config):
+        pass  # brings an older archive's schema (and search index) up to date
+    serving.serve(path, host=host, port=port, immutable=immutable, announce=_err)
+
+
+@app.command()
+def export(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="jsonl, csv, parquet or warc.")
+    ] = "jsonl",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (jsonl and csv: default stdout)."),
+    ] = None,
+    since: SinceOption = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="Only these sources.")
+    ] = None,
+    dictionary: Annotated[
+        bool, typer.Option("--dictionary", help="Print the columns and their meaning, then exit.")
+    ] = False,
+    db: DbOption = None,
+    config_path: ConfigOption = None,
+) -> None:
+    """Export articles (jsonl, csv, parquet) or raw responses (warc) for other tools."""
+    from archiver import export as exporting
+
+    if dictionary:
+        typer.echo(exporting.data_dictionary())
+        return
+    if fmt not in exporting.FORMATS:
+        raise typer.BadParameter(
+            f"choose one of {', '.join(exporting.FORMATS)}", param_hint="--format"
+        )
+    if output is None and fmt not in exporting.TEXT_FORMATS:
+        raise typer.BadParameter(f"{fmt} is binary: give a file with -o", param_hint="--output")
+    config = _config(config_path, db)
+    sources = tuple(source or ())
+    day = since.date() if since else None
+    with _open_store(config) as store:
+        if fmt == "warc":
+            total = exporting.count_pages(store, since=day, sources=sources)
+        else:
+            total = exporting.count_articles(store, since=day, sources=sources)
+        progress = _progress(total) if sys.stderr.isatty() else _no_progress
+        if output is None:
+            count = exporting.export(
+                store, fmt, out=sys.stdout, since=day, sources=sources, progress=progress
+            )
+        elif fmt in exporting.TEXT_FORMATS:
+            with output.open("w", encoding="utf-8", newline="") as stream:
+                count = exporting.export(
+                    store, fmt, out=stream, since=day, sources=sources, progress=progress
+                )
+        else:
+            count = exporting.export(
+                store, fmt, out=output, since=day, sources=sources, progress=progress
+            )
+    if sys.stderr.isatty():
+        _err("")
+    kind = "responses" if fmt == "warc" else "articles"
+    _err(f"exported {count} {kind} as {fmt} to {output or 'stdout'}")
+
+
+def _no_progress(done: int) -> None:
+    """No progress display (stderr is not a terminal)."""
+
+
+def _progress(total: int) -> Any:
+    def show(done: int) -> None:
+        if done == total or done % 50 == 0:
+            width = 30
+            filled = width * done // max(total, 1)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+            sys.stderr.flush()
+
+    return show
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import importlib.resources
 import ipaddress
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from archiver.errors import ConfigError
 from archiver.models import Source
@@ -173,6 +176,20 @@ def _source(entry: Any, path: Path) -> Source:
     aliases = entry.get("host_aliases", {})
     if not isinstance(aliases, Mapping):
         raise ConfigError(f"{path}: source {name}: host_aliases must be a table")
+    pattern = str(entry.get("article_pattern", ""))
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ConfigError(
+            f"{path}: source {name}: bad article_pattern {pattern!r}: {exc}"
+        ) from None
+    selector = str(entry.get("article_links", "a[href]"))
+    try:
+        LexborHTMLParser("<p></p>").css(selector)
+    except SelectolaxError as exc:
+        raise ConfigError(
+            f"{path}: source {name}: bad article_links selector {selector!r}: {exc}"
+        ) from None
     try:
         return Source(
             name=name,

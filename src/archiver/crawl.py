@@ -265,7 +265,10 @@ class _SourceCrawl:
         else:
             with self.store.transaction():
                 self.store.save_page(page, crawl_id=self.crawl_id)
-        return discover.listing_links(page, self.source)
+        listing = discover.listing_links(page, self.source)
+        for message in listing.skipped:
+            self._warn(url, "link", message)
+        return listing
 
     def _archive_article(self, url: str) -> None:
         if url in self.done:

@@ -34,17 +34,26 @@ def listing_links(page: Page, source: Source) -> Listing:
     hosts = source_hosts(source)
     seen: set[str] = set()
     found: list[str] = []
+    skipped: list[str] = []
     for node in tree.css(source.article_links):
-        url = _href(node, base)
-        if url is None or not urls.same_site(url, hosts):
+        try:
+            url = _href(node, base)
+            if url is None or not urls.same_site(url, hosts):
+                continue
+            if pattern is not None and not pattern.search(url):
+                continue
+            key = canonical_key(url, source)
+        except ValueError as exc:  # hostile or broken hrefs: 10,000 characters, bad ports
+            skipped.append(f"skipped link on {page.final_url}: {exc}")
             continue
-        if pattern is not None and not pattern.search(url):
-            continue
-        key = canonical_key(url, source)
         if key not in seen:
             seen.add(key)
             found.append(url)
-    return Listing(article_urls=tuple(found), next_url=_next_page(tree, base, hosts))
+    return Listing(
+        article_urls=tuple(found),
+        next_url=_next_page(tree, base, hosts),
+        skipped=tuple(skipped),
+    )
 
 
 def source_hosts(source: Source) -> list[str]:
@@ -85,7 +94,10 @@ def _next_page(tree: LexborHTMLParser, base: str, hosts: list[str]) -> str | Non
         if _NEXT_WORDS.search(a.text(strip=True)) and not _PREVIOUS_WORDS.search(a.text())
     ]
     for node in candidates:
-        url = _href(node, base)
-        if url is not None and urls.same_site(url, hosts):
-            return url
+        try:
+            url = _href(node, base)
+            if url is not None and urls.same_site(url, hosts):
+                return url
+        except ValueError:
+            continue  # a broken pager link: try the next candidate
     return None

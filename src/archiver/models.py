@@ -96,6 +96,7 @@ class Listing:
 
     article_urls: tuple[str, ...]
     next_url: str | None = None
+    skipped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,6 +8,7 @@ banners, header dates) never reaches it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -114,12 +115,16 @@ def extract(html: str | bytes, url: str | None = None) -> Article:
 
 
 def parse_page(page: Page) -> ParseResult:
-    """Parse a fetched page (at its final URL, after redirects)."""
-    return parse_html(page.text, page.final_url)
+    """Parse a fetched page (at its final URL, after redirects), dated no later than its fetch."""
+    return parse_html(page.text, page.final_url, today=page.fetched_at.date())
 
 
-def parse_html(html: str, url: str | None) -> ParseResult:
-    """Parse HTML into a `ParseResult`, recording why a page is not an article."""
+def parse_html(html: str, url: str | None, *, today: dt.date | None = None) -> ParseResult:
+    """Parse HTML into a `ParseResult`, recording why a page is not an article.
+
+    A publication date before 1990, or (when `today` is known) after it, is
+    a misread (a phone number, a deadline, a typo): it is dropped with a warning.
+    """
     if not html.strip():
         return ParseResult(
             article=Article(url=url), is_article=False, profile="none", warnings=("empty page",)
@@ -127,8 +132,19 @@ def parse_html(html: str, url: str | None) -> ParseResult:
     tree = LexborHTMLParser(html)
     profile = find_profile(url)
     if profile is not None:
-        return _parse_with_profile(tree, url, profile)
-    return _parse_generic(tree, url)
+        result = _parse_with_profile(tree, url, profile)
+    else:
+        result = _parse_generic(tree, url)
+    published = result.article.published
+    if published is not None and not dates.is_plausible(
+        published, today=today or dt.date(9000, 1, 1)
+    ):
+        return dataclasses.replace(
+            result,
+            article=dataclasses.replace(result.article, published=None),
+            warnings=(*result.warnings, f"implausible publication date {published.isoformat()}"),
+        )
+    return result
 
 
 def _parse_with_profile(tree: LexborHTMLParser, url: str | None, profile: Profile) -> ParseResult:
@@ -148,6 +164,8 @@ def _parse_with_profile(tree: LexborHTMLParser, url: str | None, profile: Profil
     if profile.department_in_last_line and lines and _OFFICE.match(lines[-1]):
         department = lines.pop()
     published = _profile_date(tree, profile.date)
+    if not is_article:
+        warnings.append(f"not an article: no {' or '.join(profile.required)} on the page")
     if is_article and published is None:
         warnings.append("no publication date found")
     if is_article and not lines:

@@ -29,6 +29,32 @@ from archiver.errors import QueryError
 TEXT_COLUMNS = ("title", "body", "department")
 KEY_COLUMNS = ("title_keys", "body_keys", "department_keys")
 
+# The index (archive schema v2): `articles_fts` holds the text as written and
+# its keys. Triggers keep it in step with `articles` through the SQL function
+# `archiver_keys()`, which `Store.ensure_schema` registers on its connection;
+# the last statement fills it from the articles already stored.
+FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+_FTS_COLUMNS = ", ".join((*TEXT_COLUMNS, *KEY_COLUMNS))
+_FTS_VALUES = (
+    "{0}.id, {0}.title, {0}.body, {0}.department,"
+    " archiver_keys({0}.title), archiver_keys({0}.body), archiver_keys({0}.department)"
+)
+FTS_SCHEMA = f"""
+CREATE VIRTUAL TABLE articles_fts USING fts5({_FTS_COLUMNS}, tokenize='{FTS_TOKENIZER}');
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, {_FTS_COLUMNS}) VALUES ({_FTS_VALUES.format("new")});
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    DELETE FROM articles_fts WHERE rowid = old.id;
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, body, department ON articles BEGIN
+    DELETE FROM articles_fts WHERE rowid = old.id;
+    INSERT INTO articles_fts (rowid, {_FTS_COLUMNS}) VALUES ({_FTS_VALUES.format("new")});
+END;
+INSERT INTO articles_fts (rowid, {_FTS_COLUMNS}) SELECT {_FTS_VALUES.format("articles")}
+    FROM articles;
+"""
+
 # A word as FTS5 `unicode61` sees one: letters and digits (`_` separates).
 _WORD = re.compile(r"[^\W_]+")
 # Query lexemes: a quoted phrase, an unterminated quote, a parenthesis, a chunk.

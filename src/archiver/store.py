@@ -206,19 +206,34 @@ class Store:
     def __init__(self, db: sqlite_utils.Database, path: Path | str = ":memory:") -> None:
         self.db = db
         self.path = str(path)
+        self.readonly = False
 
     @classmethod
-    def open(cls, path: Path | str) -> Store:
-        """Open (creating if needed) the archive at `path` and make sure its schema is current."""
+    def open(cls, path: Path | str, *, readonly: bool = False) -> Store:
+        """Open the archive at `path` and make sure its schema is current.
+
+        A writable open creates the file and migrates older schemas; a
+        `readonly` open (search, show, stats) never writes and needs an
+        archive that exists and is current.
+        """
         conn: sqlite3.Connection | None = None
+        if readonly and not Path(path).is_file():
+            raise StoreError(f"no archive at {path}; run `archiver crawl` or `archiver demo` first")
         try:
-            conn = sqlite3.connect(str(path), timeout=30)
+            if readonly:
+                conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, timeout=30)
+            else:
+                conn = sqlite3.connect(str(path), timeout=30)
             store = cls(sqlite_utils.Database(conn), path)
+            store.readonly = readonly
             store.ensure_schema()
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, StoreError) as exc:
             if conn is not None:
                 conn.close()  # a failed migration must not leave the file open
-            raise StoreError(f"cannot open archive {path}: {exc}") from exc
+            cause = exc.__cause__ if isinstance(exc.__cause__, sqlite3.Error) else exc
+            if isinstance(cause, StoreError):
+                raise  # already says what is wrong (e.g. a newer schema)
+            raise StoreError(f"cannot open archive {path}: {cause}") from exc
         return store
 
     def close(self) -> None:
@@ -235,6 +250,13 @@ class Store:
             )
         self.db.conn.create_function("archiver_keys", 1, keys, deterministic=True)
         self.db.conn.create_function("archiver_fold", 1, _fold_or_none, deterministic=True)
+        if self.readonly:
+            if version < SCHEMA_VERSION:
+                raise StoreError(
+                    f"archive {self.path} has schema version {version}; run `archiver crawl`"
+                    " once to upgrade it"
+                )
+            return
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         with self.transaction():
@@ -310,13 +332,18 @@ class Store:
         if conn.in_transaction:
             yield
             return
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            yield
-        except BaseException:
-            conn.rollback()
-            raise
-        conn.commit()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+        except sqlite3.Error as exc:
+            # Full disk, read-only file, locked too long: one line naming the file;
+            # the rollback above left the archive as it was before this unit.
+            raise StoreError(f"cannot write to archive {self.path}: {exc}") from exc
 
     @contextmanager
     def crawl_lock(self) -> Iterator[None]:
