@@ -34,7 +34,13 @@ def config(site: FixtureSite, tmp_path: Path) -> Path:
 def test_help_documents_the_exit_codes(tmp_path: Path) -> None:
     result = archiver("--help", cwd=tmp_path)
     assert result.returncode == 0
-    for line in ("0  everything went fine", "1  error", "2  usage error", "3  the crawl finished"):
+    for line in (
+        "0  everything went fine",
+        "1  error",
+        "2  usage error",
+        "3  the crawl finished",
+        "4  another crawl is already running",
+    ):
         assert line in result.stdout
 
 
@@ -111,3 +117,41 @@ def test_demo_archives_the_fixture_site_and_a_rerun_adds_nothing(tmp_path: Path)
     second = archiver("demo", cwd=tmp_path)
     assert second.returncode == 0
     assert "Archived 0 new articles" in second.stdout
+
+
+def test_second_crawl_while_one_runs_exits_4_at_once(config: Path, tmp_path: Path) -> None:
+    from archiver.store import Store
+
+    store = Store.open(tmp_path / "archive.db")
+    with store.crawl_lock():  # stands for a crawl in progress
+        result = archiver("crawl", "--config", str(config), cwd=tmp_path)
+    store.close()
+    assert result.returncode == 4
+    assert result.stderr.startswith("archiver: another crawl is already running on ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    after = archiver("crawl", "-q", "--config", str(config), cwd=tmp_path)
+    assert after.returncode == 0  # the lock went with its holder
+
+
+def test_extraction_health_problem_exits_3_with_one_line(tmp_path: Path) -> None:
+    from archiver.fixture_site import serve_fixture_site
+    from sitegen import FIRST_LID, write_site
+
+    root, db = tmp_path / "site", tmp_path / "archive.db"
+    write_site(root, 30)
+    with serve_fixture_site(root) as site:
+        config = write_fixture_config(
+            tmp_path / "archiver.toml", site, db, only_sources=("kekava-old",)
+        )
+        assert archiver("crawl", "-q", "--config", str(config), cwd=tmp_path).returncode == 0
+    write_site(root, 40, undated_from=FIRST_LID + 30)  # the site "redesigned": no dates
+    with serve_fixture_site(root) as site:
+        config = write_fixture_config(
+            tmp_path / "archiver.toml", site, db, only_sources=("kekava-old",)
+        )
+        result = archiver("crawl", "-q", "--config", str(config), cwd=tmp_path)
+    assert result.returncode == 3
+    assert result.stderr.splitlines() == [
+        "archiver: extraction health: published found on 0% of 10 new articles (was 100%);"
+        " has the site changed?"
+    ]

@@ -37,8 +37,22 @@ from archiver.store import SearchHit, Store, StoredArticle
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_LOCKED = 0, 1, 2, 3, 4
 
+HELP = """Keep a permanent, searchable archive of municipal news in one SQLite file.
+
+Results go to stdout; progress, summaries and errors to stderr.
+
+\b
+Exit codes:
+  0  everything went fine
+  1  error (bad config, unusable database); the archive is left consistent
+  2  usage error (unknown command or option)
+  3  the crawl finished but some URLs failed, or extraction looks degraded
+     (see the failures and warnings tables)
+  4  another crawl is already running on the same archive
+"""
+
 app = typer.Typer(
-    help=__doc__,
+    help=HELP,
     add_completion=False,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
