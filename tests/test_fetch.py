@@ -183,7 +183,7 @@ def test_unrouted_host_fails_at_once_without_leaving_loopback(
 
 def test_redirects_are_followed_and_recorded(site: FixtureSite, fetcher: Fetcher) -> None:
     redirect = next(r for r in site.table.routes if r[2].status == 301)
-    path, params, answer = redirect
+    path, params, answer, _ = redirect
     url = "https://kekava.lv" + path + "?" + "&".join(f"{k}={v}" for k, v in params.items())
     page = fetcher.fetch(url)
     assert page.final_url == answer.location

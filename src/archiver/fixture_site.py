@@ -131,7 +131,8 @@ class RouteTable:
     root: Path
     hosts: frozenset[str]
     ignore_params: frozenset[str]
-    routes: list[tuple[str, dict[str, str], Answer]]
+    # (path, params, answer, hosts): `hosts` empty means every host of the site.
+    routes: list[tuple[str, dict[str, str], Answer, frozenset[str]]]
 
     @classmethod
     def load(cls, root: Path) -> RouteTable:
@@ -149,14 +150,20 @@ class RouteTable:
                 location=entry.get("location"),
                 last_modified=entry.get("last_modified", DEFAULT_LAST_MODIFIED),
             )
-            routes.append((path, params, answer))
+            routes.append((path, params, answer, frozenset(entry.get("hosts", ()))))
         return cls(root=root, hosts=frozenset(config["hosts"]), ignore_params=ignore, routes=routes)
 
-    def find(self, path_and_query: str) -> Answer | None:
-        """The answer of the most specific route matching a request path and query."""
+    def find(self, path_and_query: str, host: str | None = None) -> Answer | None:
+        """The answer of the most specific route matching a request's host, path and query.
+
+        A route may name the `hosts` it serves (several sites share one
+        table); without them it serves every host of the table.
+        """
         path, params = route_key(path_and_query, self.ignore_params)
         best: tuple[int, Answer] | None = None
-        for route_path, route_params, answer in self.routes:
+        for route_path, route_params, answer, hosts in self.routes:
+            if hosts and host is not None and host not in hosts:
+                continue
             if route_path != path or any(params.get(k) != v for k, v in route_params.items()):
                 continue
             if best is None or len(route_params) > best[0]:
@@ -199,13 +206,13 @@ class FixtureSite:
         with self.lock:
             self.overrides.pop(self._override_key(path_and_query), None)
 
-    def answer_for(self, path_and_query: str) -> Answer | None:
+    def answer_for(self, path_and_query: str, host: str | None = None) -> Answer | None:
         """The next scripted answer for a request if any, else the route table's answer."""
         with self.lock:
             queue = self.overrides.get(self._override_key(path_and_query))
             if queue:
                 return queue.pop(0) if len(queue) > 1 else queue[0]
-        return self.table.find(path_and_query)
+        return self.table.find(path_and_query, host)
 
     def transport(self) -> httpx.HTTPTransport:
         """An httpx transport that routes this site's hosts, and only them, here."""
@@ -246,7 +253,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if host not in self.site.table.hosts:
             answer = Answer(status=421, body=b"misdirected request", content_type="text/plain")
         else:
-            answer = self.site.chaos_answer(self.path) or self.site.answer_for(self.path)
+            answer = self.site.chaos_answer(self.path) or self.site.answer_for(self.path, host)
         if answer is None:
             answer = Answer(status=404, body=b"<h1>404</h1>")
         status = answer.status
