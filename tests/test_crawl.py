@@ -107,6 +107,14 @@ def test_wordpress_shortlink_and_slug_are_one_article(crawled: CrawlReport, stor
         assert "?p=" not in article.canonical_url
 
 
+def test_article_found_only_in_the_sitemap_is_archived(crawled: CrawlReport, store: Store) -> None:
+    article = store.get_article("https://kekava.lv/aktualitates/bibliotekas-gramatu-busins")
+    assert article is not None and article.published is not None
+    assert article.published.isoformat() == "2023-05-18"  # the page's date, not the sitemap's
+    # The sitemap's pages (/pasvaldiba/, /sikdatnes/) do not match the source's article pattern.
+    assert not store.db.execute("SELECT 1 FROM pages WHERE url LIKE '%/sikdatnes/%'").fetchall()
+
+
 def test_non_article_page_is_fetched_but_not_archived(crawled: CrawlReport, store: Store) -> None:
     assert sum(r.not_articles for r in crawled.sources) >= 1
     assert store.get_article("https://kekava.lv/pub?id=690") is None
@@ -133,10 +141,15 @@ def test_second_crawl_fetches_only_first_listing_pages_and_adds_nothing(
     assert store.db.execute("SELECT count(*) FROM pages").fetchone()[0] == pages_before
     listing_requests = [r for r in site.log if "page" in r.path and r.path != "/robots.txt"]
     assert all("page=2" not in r.path and "/page/2/" not in r.path for r in listing_requests)
-    # One conditional GET per source's first listing page, each a 304.
+    # One conditional GET per source's first listing page, feed and sitemap, each a 304
+    # (an unchanged sitemap index is still followed: WordPress children grow under it).
     assert sorted((r.host, r.path, r.status) for r in site.log if r.path != "/robots.txt") == [
         ("arhivs.kekava.lv", "/pub/", 304),
+        ("kekava.lv", "/feed/", 304),
         ("kekava.lv", "/jaunumi/", 304),
+        ("kekava.lv", "/wp-sitemap-posts-page-1.xml", 304),
+        ("kekava.lv", "/wp-sitemap-posts-post-1.xml", 304),
+        ("kekava.lv", "/wp-sitemap.xml", 304),
         ("www.kekava.lv", "/pub/", 304),
     ]
 

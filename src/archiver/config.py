@@ -173,6 +173,12 @@ def _source(entry: Any, path: Path) -> Source:
     start_urls = entry.get("start_urls")
     if not isinstance(start_urls, list) or not all(isinstance(u, str) for u in start_urls):
         raise ConfigError(f"{path}: source {name}: start_urls must be a list of URLs")
+    for key in ("feeds", "sitemaps"):
+        value = entry.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(u, str) for u in value):
+            raise ConfigError(f"{path}: source {name}: {key} must be a list of URLs")
+    if not start_urls and not entry.get("feeds") and not entry.get("sitemaps"):
+        raise ConfigError(f"{path}: source {name}: give start_urls, feeds or sitemaps")
     aliases = entry.get("host_aliases", {})
     if not isinstance(aliases, Mapping):
         raise ConfigError(f"{path}: source {name}: host_aliases must be a table")
@@ -199,6 +205,8 @@ def _source(entry: Any, path: Path) -> Source:
             profile=entry.get("profile"),
             host_aliases=tuple((str(k), str(v)) for k, v in aliases.items()),
             drop_params=tuple(str(p) for p in entry.get("drop_params", ())),
+            feeds=tuple(entry.get("feeds", ())),
+            sitemaps=tuple(entry.get("sitemaps", ())),
             max_listing_pages=int(entry.get("max_listing_pages", 50)),
         )
     except (TypeError, ValueError) as exc:

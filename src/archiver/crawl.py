@@ -31,6 +31,9 @@ def _quiet(message: str) -> None:
     """The default log: say nothing."""
 
 
+# A sitemap index is followed to at most this many child sitemaps per run.
+MAX_CHILD_SITEMAPS = 50
+
 # A failed URL is tried again on each later run, up to this many runs in all.
 MAX_FAILURE_ATTEMPTS = 5
 
@@ -155,6 +158,10 @@ class _SourceCrawl:
                 self._walk(start_url)
             for url in unfinished:
                 self._walk(url)  # finish walks an earlier run could not
+            for feed_url in self.source.feeds:
+                self._read_feed(feed_url)
+            for sitemap_url in self.source.sitemaps:
+                self._read_sitemap(sitemap_url, depth=0)
             for url, kind in pending:
                 if url not in self.done and kind == "article":
                     self._archive_article(url)
@@ -201,6 +208,48 @@ class _SourceCrawl:
                 return
             url = next_url
 
+    def _read_feed(self, url: str) -> None:
+        """Archive the unknown articles a feed lists; an unchanged feed (304) costs nothing."""
+        page = self._fetch_discovery(url, "feed")
+        if page is not None:
+            self._archive_unknown(discover.feed_links(page.body, page.final_url, self.source))
+
+    def _read_sitemap(self, url: str, *, depth: int) -> None:
+        """Archive the unknown articles of a sitemap, following an index one level down."""
+        page = self._fetch_discovery(url, "sitemap")
+        if page is None:
+            return
+        found = discover.sitemap_links(page.body, page.final_url, self.source)
+        self._archive_unknown(found)
+        if depth == 0:
+            for child in found.sitemaps[:MAX_CHILD_SITEMAPS]:
+                self._read_sitemap(child, depth=1)
+
+    def _fetch_discovery(self, url: str, kind: str) -> Page | None:
+        try:
+            page = self._fetch(url)
+        except FetchError as exc:
+            self._fail(url, kind, exc)
+            return None
+        self.failed.pop(url, None)
+        self.store.clear_failure(url)
+        if page.not_modified:
+            # Unchanged, but read the stored copy: a sitemap index stays the same
+            # while its children grow, and URLs that failed before are still unknown.
+            self.counts.not_modified += 1
+            cached = self.store.cached_page_id(url)
+            return self.store.load_page(cached) if cached is not None else None
+        with self.store.transaction():
+            self.store.save_page(page, crawl_id=self.crawl_id)
+        return page
+
+    def _archive_unknown(self, found: Listing) -> None:
+        for message in found.skipped:
+            self._warn(None, "link", message)
+        for article_url in found.article_urls:
+            if not self._known(article_url):
+                self._archive_article(urls.clean(article_url))
+
     def _retry_transient(self) -> None:
         """One more try, at the end of the run, of what failed transiently in it."""
         for url, (kind, transient) in list(self.failed.items()):
@@ -208,6 +257,10 @@ class _SourceCrawl:
                 continue  # 404, 410, loops: recorded, tried again next run only
             if kind == "listing":
                 self._walk(url)
+            elif kind == "feed":
+                self._read_feed(url)
+            elif kind == "sitemap":
+                self._read_sitemap(url, depth=1)
             else:
                 self.done.discard(url)
                 self._archive_article(url)

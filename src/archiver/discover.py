@@ -1,15 +1,21 @@
-"""Discovery: listing pages → candidate article URLs and the next listing page.
+"""Discovery: listing pages, feeds and sitemaps → candidate article URLs.
 
-Pure functions over an already fetched page: which links on a listing are
+Pure functions over already fetched bytes. Which links on a listing are
 articles is source configuration (a CSS selector and an optional URL
 pattern), and the next page is found by `rel=next` or by the pager words
-Latvian sites use (Nākamā, Nākošā, Tālāk, », ›).
+Latvian sites use (Nākamā, Nākošā, Tālāk, », ›). RSS/Atom feeds (the state
+platform's `/lv/rss/articles`, WordPress `/feed/`) and XML sitemaps (and
+sitemap indexes) give URLs directly; their dates only order the URLs, they
+are never stored as publication dates.
 """
 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ElementTree
+import zlib
 
+import feedparser
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver import urls
@@ -56,9 +62,93 @@ def listing_links(page: Page, source: Source) -> Listing:
     )
 
 
+# A gzipped sitemap may not expand past this (a zip bomb stays a small error).
+MAX_SITEMAP_BYTES = 50_000_000
+_SITEMAP_NS = re.compile(r"^\{[^}]*\}")
+
+
+def feed_links(body: bytes, feed_url: str, source: Source) -> Listing:
+    """Article URLs of an RSS or Atom feed, newest first, filtered like listing links."""
+    # Always bytes: given a string that looks like a URL, feedparser would fetch it.
+    parsed = feedparser.parse(body, response_headers={"content-location": feed_url})
+    entries = list(parsed.entries)
+    dated = [e for e in entries if e.get("published_parsed") or e.get("updated_parsed")]
+    if len(dated) == len(entries):
+        entries.sort(
+            key=lambda e: tuple(e.get("published_parsed") or e.get("updated_parsed")), reverse=True
+        )
+    hrefs = [str(e.get("link") or "") for e in entries]
+    skipped = (
+        ()
+        if entries or not parsed.bozo
+        else (f"unreadable feed {feed_url}: {parsed.bozo_exception}",)
+    )
+    return _filter_links(hrefs, feed_url, source, skipped)
+
+
+def sitemap_links(body: bytes, sitemap_url: str, source: Source) -> Listing:
+    """Article URLs of a sitemap (newest `lastmod` first), or the child sitemaps of an index.
+
+    Accepts gzipped sitemaps. Child sitemaps come back in `Listing.sitemaps`.
+    """
+    try:
+        if body[:2] == b"\x1f\x8b":
+            body = _gunzip_capped(body)
+        root = ElementTree.fromstring(body)
+    except (ElementTree.ParseError, OSError, EOFError, zlib.error, ValueError) as exc:
+        return Listing(article_urls=(), skipped=(f"unreadable sitemap {sitemap_url}: {exc}",))
+    entries: list[tuple[str, str]] = []
+    for item in root:
+        loc = lastmod = ""
+        for child in item:
+            name = _SITEMAP_NS.sub("", child.tag)
+            if name == "loc":
+                loc = (child.text or "").strip()
+            elif name == "lastmod":
+                lastmod = (child.text or "").strip()
+        if loc:
+            entries.append((lastmod, loc))
+    entries.sort(key=lambda entry: entry[0], reverse=True)  # ISO dates sort as text
+    if _SITEMAP_NS.sub("", root.tag) == "sitemapindex":
+        children = [loc for _, loc in entries if urls.same_site(loc, source_hosts(source))]
+        return Listing(article_urls=(), sitemaps=tuple(children))
+    return _filter_links([loc for _, loc in entries], sitemap_url, source, ())
+
+
+def _gunzip_capped(body: bytes) -> bytes:
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = inflater.decompress(body, MAX_SITEMAP_BYTES + 1)
+    if len(out) > MAX_SITEMAP_BYTES:
+        raise ValueError(f"expands past {MAX_SITEMAP_BYTES} bytes")
+    return out
+
+
+def _filter_links(hrefs: list[str], base: str, source: Source, skipped: tuple[str, ...]) -> Listing:
+    pattern = re.compile(source.article_pattern) if source.article_pattern else None
+    hosts = source_hosts(source)
+    seen: set[str] = set()
+    found: list[str] = []
+    problems = list(skipped)
+    for href in hrefs:
+        try:
+            url = urls.absolutize(href, base)
+            if url is None or not urls.same_site(url, hosts):
+                continue
+            if pattern is not None and not pattern.search(url):
+                continue
+            key = canonical_key(url, source)
+        except ValueError as exc:
+            problems.append(f"skipped link in {base}: {exc}")
+            continue
+        if key not in seen:
+            seen.add(key)
+            found.append(url)
+    return Listing(article_urls=tuple(found), skipped=tuple(problems))
+
+
 def source_hosts(source: Source) -> list[str]:
     """The hosts a source covers (without `www.`): its start URLs' and its aliases'."""
-    hosts = {urls.host_of(u) for u in source.start_urls}
+    hosts = {urls.host_of(u) for u in (*source.start_urls, *source.feeds, *source.sitemaps)}
     hosts |= {urls.host_of(h) for pair in source.host_aliases for h in pair}
     return sorted(hosts)
 

@@ -92,11 +92,16 @@ class Validators:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Listing:
-    """Article URLs found on one listing page, newest first, plus the next page."""
+    """Article URLs found on one listing page, feed or sitemap, newest first.
+
+    `next_url` is a listing's next page; `sitemaps` the children of a
+    sitemap index; `skipped` says which links were unusable and why.
+    """
 
     article_urls: tuple[str, ...]
     next_url: str | None = None
     skipped: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -107,6 +112,8 @@ class Source:
     start_urls: tuple[str, ...]
     article_links: str = "a[href]"
     article_pattern: str = ""
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
     profile: str | None = None
     host_aliases: tuple[tuple[str, str], ...] = ()
     drop_params: tuple[str, ...] = ()
