@@ -239,3 +239,21 @@ def test_site_redesign_that_loses_dates_is_reported(
     assert problem.startswith("extraction health: published found on 0% of 10 new articles")
     assert store.article_count() == 40  # archived all the same, with the warning
     assert article_fields(store)
+
+
+def test_article_gone_from_the_site_is_kept_and_marked_removed_until_it_returns(
+    site: FixtureSite, store: Store, old_cms: tuple[Source, ...]
+) -> None:
+    newest = "/pub/index.php?id=150&lid=16931"
+    key = "https://kekava.lv/pub?id=150&lid=16931"
+    crawl_once(site, store, old_cms)
+    site.set(newest, Answer(status=410, body=b"gone"))
+    report = crawl_once(site, store, old_cms, revisit_hours=0)
+    (source,) = report.sources
+    assert (source.removed, source.failures) == (1, 0)
+    article = store.get_article(key)
+    assert article is not None and article.title  # never deleted from the archive
+    assert store.removed_at(article.id) is not None
+    site.clear(newest)
+    crawl_once(site, store, old_cms, revisit_hours=0)
+    assert store.removed_at(article.id) is None  # back on the site

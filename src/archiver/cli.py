@@ -343,16 +343,20 @@ def show(
                 break
             if article is not None:
                 break
+        removed = store.removed_at(article.id) if article is not None else None
     if article is None:
         raise ArchiverError(f"no article {ref!r} in {config.settings.db}")
     if as_json:
-        typer.echo(json.dumps(_article_json(article), ensure_ascii=False, indent=2))
+        data = {**_article_json(article), "removed_at": removed}
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     typer.echo(article.title)
     typer.echo(f"Date:       {article.published or '-'}")
     typer.echo(f"Department: {article.department or '-'}")
     typer.echo(f"Source:     {article.source}  (id {article.id}, {article.versions} version(s))")
     typer.echo(f"URL:        {article.url}")
+    if removed is not None:
+        typer.echo(f"Removed:    gone from the site since {removed}; kept in the archive")
     typer.echo("")
     typer.echo(article.body)
     if article.links:

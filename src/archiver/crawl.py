@@ -31,6 +31,9 @@ def _quiet(message: str) -> None:
     """The default log: say nothing."""
 
 
+# Statuses meaning "this page is gone" (rather than "try later").
+GONE_STATUSES = frozenset({404, 410})
+
 # A sitemap index is followed to at most this many child sitemaps per run.
 MAX_CHILD_SITEMAPS = 50
 
@@ -58,6 +61,7 @@ class _Counts:
     warnings: int = 0
     retried: int = 0
     recovered: int = 0
+    removed: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -336,6 +340,13 @@ class _SourceCrawl:
             self._warn(url, "offsite", str(exc))
             return
         except FetchError as exc:
+            known = self.store.find_article_id((discover.canonical_key(url, self.source),))
+            if known is not None and exc.status in GONE_STATUSES:
+                # An archived article the site no longer has: keep it, note when it went.
+                self.store.mark_removed(known, url=url, status=exc.status)
+                self.counts.removed += 1
+                self._warn(url, "removed", f"{exc}; article {known} kept, marked removed")
+                return
             self._fail(url, "article", exc)
             return
         self.failed.pop(url, None)

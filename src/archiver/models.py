@@ -137,6 +137,7 @@ class SourceReport:
     warnings: int = 0
     retried: int = 0
     recovered: int = 0
+    removed: int = 0
     health: tuple[str, ...] = ()
 
 

@@ -120,6 +120,12 @@ CREATE TABLE IF NOT EXISTS failures (
     first_failed TEXT NOT NULL,
     last_failed TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS removals (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+    url TEXT NOT NULL,
+    status INTEGER,
+    removed_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS revisits (
     url TEXT PRIMARY KEY,
     checked_at TEXT NOT NULL
@@ -400,9 +406,30 @@ class Store:
         )
         return [(str(url), str(kind)) for url, kind in cursor]
 
-    def mark_checked(self, url: str, at: dt.datetime) -> None:
-        """Note that an article URL was fetched (200 or 304) at `at`."""
+    def mark_removed(self, article_id: int, *, url: str, status: int | None) -> None:
+        """Note that the site no longer has an article (404/410); the article stays archived."""
         with self.transaction():
+            self.db.execute(
+                "INSERT OR IGNORE INTO removals (article_id, url, status, removed_at)"
+                " VALUES (?, ?, ?, ?)",
+                [article_id, url, status, _now()],
+            )
+
+    def removed_at(self, article_id: int) -> str | None:
+        """When the site was first seen without this article, if it has gone."""
+        row = self.db.execute(
+            "SELECT removed_at FROM removals WHERE article_id = ?", [article_id]
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def mark_checked(self, url: str, at: dt.datetime) -> None:
+        """Note that an article URL was fetched (200 or 304) at `at`; a removal is undone."""
+        with self.transaction():
+            self.db.execute(
+                "DELETE FROM removals WHERE article_id ="
+                " (SELECT article_id FROM article_urls WHERE url = ?) OR url = ?",
+                [url, url],
+            )
             self.db.execute(
                 "INSERT INTO revisits (url, checked_at) VALUES (?, ?) ON CONFLICT(url)"
                 " DO UPDATE SET checked_at = excluded.checked_at",
