@@ -116,6 +116,7 @@ def crawl_once(
     max_pages: int | None = None,
     revisit: int = 10,
     revisit_hours: float = 20.0,
+    workers: int = 1,
     **settings: Any,
 ) -> CrawlReport:
     """One crawl of `sources` against `site` into `store`, no waits, own client."""
@@ -125,7 +126,7 @@ def crawl_once(
         policy = crawl.CrawlPolicy(
             max_pages=max_pages, revisit=revisit, revisit_hours=revisit_hours
         )
-        return crawl.crawl(sources, store=store, fetcher=fetcher, policy=policy)
+        return crawl.crawl(sources, store=store, fetcher=fetcher, policy=policy, workers=workers)
 
 
 def article_fields(store: Store) -> set[tuple[object, ...]]:

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from archiver import crawl
 from archiver.errors import CrawlLocked
+from archiver.fetch import Fetcher, make_client
 from archiver.fixture_site import Answer, FixtureSite, Request, serve_fixture_site
 from archiver.models import Source
 from archiver.store import Store
-from conftest import article_fields, crawl_once
+from conftest import article_fields, crawl_once, quiet_settings
 from sitegen import FIRST_LID, write_site
 
 SEED = "/pub/index.php?id=150&lid=13828"
@@ -257,3 +259,54 @@ def test_article_gone_from_the_site_is_kept_and_marked_removed_until_it_returns(
     site.clear(newest)
     crawl_once(site, store, old_cms, revisit_hours=0)
     assert store.removed_at(article.id) is None  # back on the site
+
+
+def test_concurrent_crawl_archives_the_same_as_a_sequential_one(
+    site: FixtureSite, tmp_path: Path, sources: tuple[Source, ...]
+) -> None:
+    one = Store.open(tmp_path / "one.db")
+    many = Store.open(tmp_path / "many.db")
+    crawl_once(site, one, sources)
+    report = crawl_once(site, many, sources, workers=3)
+    assert [r.source for r in report.sources] == [s.name for s in sources]
+    assert article_fields(many) == article_fields(one)
+    assert many.article_count() == one.article_count() > 0
+    one.close()
+    many.close()
+
+
+def test_sources_sharing_a_host_or_alias_are_grouped(sources: tuple[Source, ...]) -> None:
+    groups = crawl.host_groups((*sources, ARHIVS_ONLY))
+    assert [[s.name for s in group] for group in groups] == [
+        ["kekava-old", "kekava-arhivs", "kekava", "arhivs-only"]
+    ]
+    assert crawl.host_groups((ARHIVS_ONLY, sources[2])) == [[ARHIVS_ONLY], [sources[2]]]
+
+
+# The arhivs. host as a source of its own (no alias to kekava.lv): another server.
+ARHIVS_ONLY = Source(
+    name="arhivs-only",
+    start_urls=("https://arhivs.kekava.lv/pub/",),
+    article_links=".news-item h2 a",
+)
+
+
+def test_a_slow_source_does_not_hold_up_the_others(
+    site: FixtureSite, store: Store, sources: tuple[Source, ...]
+) -> None:
+    # The arhivs. listing drips one byte at a time; the WordPress source
+    # (another host) finishes first although it is listed last.
+    listing = original(site, "/pub/")
+    site.set("/pub/", Answer(body=listing.body[:300], fault="drip", drip_seconds=0.02), listing)
+    order: list[str] = []
+    host, port = site.address
+    with make_client({name: (host, port) for name in site.table.hosts}) as client:
+        fetcher = Fetcher(client=client, settings=quiet_settings(timeout=30), sleep=lambda s: None)
+        crawl.crawl(
+            (ARHIVS_ONLY, sources[2]),
+            store=store,
+            fetcher=fetcher,
+            workers=2,
+            log=lambda line: order.append(line.split(":")[0]),
+        )
+    assert order == ["kekava", "arhivs-only"]

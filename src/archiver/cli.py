@@ -169,6 +169,7 @@ def crawl(
             fetcher=fetcher,
             log=_noop if quiet else _err,
             policy=_policy(config, max_pages),
+            workers=config.settings.concurrency,
         )
     if as_json:
         typer.echo(json.dumps(_report_json(report), ensure_ascii=False, indent=2))
@@ -200,7 +201,12 @@ def demo(
             before = store.article_count()
             fetcher = Fetcher(client=client, settings=_fetch_settings(config))
             report = crawling.crawl(
-                config.sources, store=store, fetcher=fetcher, log=_err, policy=_policy(config)
+                config.sources,
+                store=store,
+                fetcher=fetcher,
+                log=_err,
+                policy=_policy(config),
+                workers=config.settings.concurrency,
             )
             total = store.article_count()
             hits = store.search("pasvaldiba", limit=3)

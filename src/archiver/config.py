@@ -43,6 +43,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(name="retry_wait", default=2.0, help="First wait before a retry, doubled each time."),
     Setting(name="max_retry_wait", default=60.0, help="Longest single wait between retries."),
     Setting(name="obey_robots", default=True, help="Obey robots.txt, including Crawl-delay."),
+    Setting(
+        name="concurrency", default=4, help="Sources crawled at once (one connection per host)."
+    ),
     Setting(name="max_pages", default=0, help="Most requests per source in one run (0: no cap)."),
     Setting(name="revisit", default=10, help="Newest known articles re-checked per run for edits."),
     Setting(name="revisit_hours", default=20.0, help="Re-check an article at most this often."),
@@ -67,6 +70,7 @@ class Settings:
     retry_wait: float = 2.0
     max_retry_wait: float = 60.0
     obey_robots: bool = True
+    concurrency: int = 4
     max_pages: int = 0
     revisit: int = 10
     revisit_hours: float = 20.0

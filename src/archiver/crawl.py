@@ -14,8 +14,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from archiver import discover, parse, urls
@@ -87,28 +89,91 @@ def crawl(
     log: Log = _quiet,
     clock: Callable[[], float] = time.monotonic,
     policy: CrawlPolicy | None = None,
+    workers: int = 1,
 ) -> CrawlReport:
-    """Crawl each source into the store and report what happened per source."""
+    """Crawl each source into the store and report what happened per source.
+
+    With `workers` > 1, groups of sources on different hosts are crawled
+    concurrently, each group in its own thread with its own database
+    connection, sharing the fetcher (which keeps one connection and the
+    delay per host): a slow or dead site does not hold up the others.
+    Reports keep the order of `sources`.
+    """
     policy = policy or CrawlPolicy()
     started = clock()
     crawl_id = store.begin_crawl()
-    reports: list[SourceReport] = []
+    done: dict[str, SourceReport] = {}
     status = "failed"
+
+    lock = threading.Lock()
+
+    def finished(report: SourceReport) -> None:
+        with lock:  # called from worker threads; lines stay whole
+            done[report.source] = report
+            log(summary_line(report))
+            for problem in report.health:
+                log(f"{report.source}: {problem}")
+
     try:
-        for source in sources:
-            walker = _SourceCrawl(source, store, fetcher, crawl_id, policy)
-            reports.append(walker.run())
-            log(summary_line(reports[-1]))
-            for problem in reports[-1].health:
-                log(f"{source.name}: {problem}")
-        status = "ok" if all(r.failures == 0 and not r.health for r in reports) else "partial"
+        if workers <= 1 or len(sources) <= 1:
+            for source in sources:
+                finished(_SourceCrawl(source, store, fetcher, crawl_id, policy).run())
+        else:
+            groups = host_groups(sources)
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="source") as pool:
+                futures = [
+                    pool.submit(
+                        _crawl_group, group, store.path, fetcher, crawl_id, policy, finished
+                    )
+                    for group in groups
+                ]
+                for future in as_completed(futures):
+                    future.result()  # a StoreError in any source stops the run
+        status = "ok" if all(r.failures == 0 and not r.health for r in done.values()) else "partial"
     finally:
+        reports = [done[s.name] for s in sources if s.name in done]
         store.finish_crawl(
             crawl_id,
             status=status,
             report={"sources": [dataclasses.asdict(r) for r in reports]},
         )
     return CrawlReport(crawl_id=crawl_id, sources=tuple(reports), seconds=clock() - started)
+
+
+def host_groups(sources: tuple[Source, ...]) -> list[list[Source]]:
+    """Sources that share a host (or an alias) form one group, crawled one after another.
+
+    They are one server to be polite to, and often the same articles (the
+    old CMS and its `arhivs.` copy): crawled in turn, the second finds the
+    first's articles known instead of fetching them again.
+    """
+    groups: list[tuple[set[str], list[Source]]] = []
+    for source in sources:
+        hosts = set(discover.source_hosts(source))
+        joined = [group for group in groups if group[0] & hosts]
+        merged = (
+            hosts.union(*(g[0] for g in joined)),
+            [s for g in joined for s in g[1]] + [source],
+        )
+        groups = [group for group in groups if group not in joined] + [merged]
+    return [members for _, members in groups]
+
+
+def _crawl_group(
+    group: list[Source],
+    path: str,
+    fetcher: Fetcher,
+    crawl_id: int,
+    policy: CrawlPolicy,
+    finished: Callable[[SourceReport], None],
+) -> None:
+    """One group of sources in a worker thread, on its own SQLite connection."""
+    store = Store.open(path)
+    try:
+        for source in group:
+            finished(_SourceCrawl(source, store, fetcher, crawl_id, policy).run())
+    finally:
+        store.close()
 
 
 def summary_line(report: SourceReport) -> str:
@@ -145,14 +210,14 @@ class _SourceCrawl:
         self.hosts = frozenset(discover.source_hosts(source))
         self.policy = policy
         self.budget_end = (
-            fetcher.requests + policy.max_pages if policy.max_pages is not None else None
+            fetcher.thread_requests + policy.max_pages if policy.max_pages is not None else None
         )
         self.done: set[str] = set()
         # URLs failed in this run and not recovered: url → (kind, transient?).
         self.failed: dict[str, tuple[str, bool]] = {}
 
     def run(self) -> SourceReport:
-        requests_before = self.fetcher.requests
+        requests_before = self.fetcher.thread_requests
         name = self.source.name
         pending = self.store.pending_failures(name, max_attempts=MAX_FAILURE_ATTEMPTS)
         self.counts.retried = len(pending)
@@ -176,7 +241,7 @@ class _SourceCrawl:
         self.counts.failures = len(self.failed)
         return SourceReport(
             source=name,
-            requests=self.fetcher.requests - requests_before,
+            requests=self.fetcher.thread_requests - requests_before,
             health=self._health(),
             **dataclasses.asdict(self.counts),
         )
@@ -287,7 +352,7 @@ class _SourceCrawl:
         return self.store.find_article_id((key,)) is not None
 
     def _fetch(self, url: str) -> Page:
-        if self.budget_end is not None and self.fetcher.requests >= self.budget_end:
+        if self.budget_end is not None and self.fetcher.thread_requests >= self.budget_end:
             raise _BudgetSpent
         return self.fetcher.fetch(url, self.store.validators(url), allowed_hosts=self.hosts)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -65,11 +66,19 @@ class _HostState:
     robots_error: str | None = None
     last_request: float | None = None
     requests: int = 0
+    # Held from the polite wait to the end of the response: one connection
+    # per host at a time, whichever source (thread) asks.
+    lock: threading.RLock = field(default_factory=threading.RLock)
 
 
 @dataclass(slots=True)
 class Fetcher:
-    """Fetches pages with politeness and retries; one instance per crawl."""
+    """Fetches pages with politeness and retries; one instance per crawl.
+
+    Safe to share between the threads of a concurrent crawl: each host is
+    served one request at a time with its delay kept, different hosts in
+    parallel.
+    """
 
     client: httpx.Client
     settings: FetchSettings
@@ -78,6 +87,13 @@ class Fetcher:
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
     _hosts: dict[str, _HostState] = field(default_factory=dict)
     requests: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _local: threading.local = field(default_factory=threading.local)
+
+    @property
+    def thread_requests(self) -> int:
+        """Requests made so far by the calling thread (one source of a concurrent crawl)."""
+        return int(getattr(self._local, "requests", 0))
 
     def fetch(
         self,
@@ -131,15 +147,17 @@ class Fetcher:
 
     def _host(self, url: str) -> _HostState:
         key = httpx.URL(url).netloc.decode("ascii", "replace").lower()
-        return self._hosts.setdefault(key, _HostState())
+        with self._lock:
+            return self._hosts.setdefault(key, _HostState())
 
     def _robots_for(self, url: str) -> Protego:
         state = self._host(url)
-        if state.robots is None:
-            parsed = httpx.URL(url)
-            robots_url = str(parsed.copy_with(path="/robots.txt", query=None, fragment=None))
-            state.robots = Protego.parse(self._robots_text(robots_url, state))
-        return state.robots
+        with state.lock:  # one thread fetches a host's robots.txt; the others wait for it
+            if state.robots is None:
+                parsed = httpx.URL(url)
+                robots_url = str(parsed.copy_with(path="/robots.txt", query=None, fragment=None))
+                state.robots = Protego.parse(self._robots_text(robots_url, state))
+            return state.robots
 
     def _robots_text(self, robots_url: str, state: _HostState) -> str:
         try:
@@ -166,6 +184,11 @@ class Fetcher:
         state.last_request = self.clock()
         state.requests += 1
 
+    def _count_request(self) -> None:
+        with self._lock:
+            self.requests += 1
+        self._local.requests = self.thread_requests + 1
+
     def _fetch_once(
         self, url: str, validators: Validators | None, allowed_hosts: frozenset[str] | None = None
     ) -> Page:
@@ -183,16 +206,17 @@ class Fetcher:
                 headers["If-Modified-Since"] = validators.last_modified
         current, history = url, list[str]()
         while True:
-            self._polite_wait(current)
-            self.requests += 1
             try:
-                with self.client.stream(
-                    "GET", current, headers=headers, timeout=self.settings.timeout
-                ) as response:
-                    target = self._redirect_target(url, current, response)
-                    if target is None:
-                        self._raise_for_status(url, response)
-                        body = self._read_capped(url, response)
+                with self._host(current).lock:
+                    self._polite_wait(current)
+                    self._count_request()
+                    with self.client.stream(
+                        "GET", current, headers=headers, timeout=self.settings.timeout
+                    ) as response:
+                        target = self._redirect_target(url, current, response)
+                        if target is None:
+                            self._raise_for_status(url, response)
+                            body = self._read_capped(url, response)
             except httpx.UnsupportedProtocol as exc:
                 raise FetchError(f"cannot fetch {current}: {exc}", url=url) from exc
             except httpx.InvalidURL as exc:
