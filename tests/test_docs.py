@@ -39,6 +39,7 @@ def test_every_command_is_documented() -> None:
         "settings",
         "serve",
         "export",
+        "backfill",
     }
     for name in names:
         assert f"`archiver {name}" in README, name

@@ -392,6 +392,45 @@ def stats(
 
 
 @app.command()
+def backfill(
+    source: Annotated[str, typer.Argument(help="Name of the source to backfill.")],
+    cdx: Annotated[
+        str, typer.Option("--cdx", help="CDX index: a file, or a CDX API URL to fetch.")
+    ],
+    replay: Annotated[
+        str, typer.Option("--replay", help="Replay base of the web archive.")
+    ] = discover.WAYBACK_REPLAY,
+    config_path: ConfigOption = None,
+    db: DbOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Bring back articles the live site lost, from web-archive captures (Wayback CDX)."""
+    config = _config(config_path, db)
+    chosen = config.source(source)
+    with (
+        _open_store(config) as store,
+        store.crawl_lock(),
+        make_client(_resolve(config)) as client,
+    ):
+        fetcher = Fetcher(client=client, settings=_fetch_settings(config))
+        if cdx.startswith(("http://", "https://")):
+            body = fetcher.fetch(cdx).body
+        else:
+            try:
+                body = Path(cdx).read_bytes()
+            except OSError as exc:
+                raise ArchiverError(f"cannot read CDX file {cdx}: {exc.strerror}") from None
+        captures, skipped = discover.cdx_captures(body, chosen, replay=replay)
+        for message in skipped:
+            _err(f"archiver: {message}")
+        report = crawling.backfill(
+            chosen, captures, store=store, fetcher=fetcher, log=_noop if quiet else _err
+        )
+    if report.failures:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command()
 def reparse(
     db: DbOption = None, config_path: ConfigOption = None, quiet: QuietOption = False
 ) -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from archiver import discover, parse, urls
 from archiver.errors import FetchError, OffSiteRedirect, RobotsDisallowed, TransientFetchError
 from archiver.fetch import Fetcher
-from archiver.models import CrawlReport, Listing, Page, Source, SourceReport
+from archiver.models import Capture, CrawlReport, Listing, Page, Source, SourceReport
 from archiver.store import Store
 
 Log = Callable[[str], None]
@@ -491,6 +491,92 @@ def article_keys(page: Page, declared_canonical: str | None, source: Source) -> 
         if key not in keys:
             keys.append(key)
     return tuple(keys)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BackfillReport:
+    """What a backfill from a web archive did for one source."""
+
+    source: str
+    captures: int
+    new_articles: int
+    already_archived: int
+    not_articles: int
+    failures: int
+
+
+def backfill(
+    source: Source,
+    captures: tuple[Capture, ...],
+    *,
+    store: Store,
+    fetcher: Fetcher,
+    log: Log = _quiet,
+) -> BackfillReport:
+    """Bring back articles the live site lost, from web-archive captures.
+
+    Each capture is stored under its original page's canonical URL, so an
+    article seen both live and in the archive stays one article (an article
+    already archived is not fetched again); the capture time is recorded.
+    """
+    crawl_id = store.begin_crawl()
+    new = known = not_articles = failures = 0
+    status = "failed"
+    try:
+        for capture in captures:
+            key = discover.canonical_key(capture.original, source)
+            if store.find_article_id((key,)) is not None:
+                known += 1
+                continue
+            archive_host = urls.host_of(capture.archive_url)
+            try:
+                page = fetcher.fetch(capture.archive_url, allowed_hosts=frozenset({archive_host}))
+            except FetchError as exc:
+                failures += 1
+                store.warn(
+                    crawl_id=crawl_id,
+                    source=source.name,
+                    url=capture.archive_url,
+                    kind="backfill",
+                    message=str(exc),
+                )
+                continue
+            captured = dt.datetime.fromisoformat(capture.captured_at)
+            result = parse.parse_html(page.text, capture.original, today=captured.date())
+            with store.transaction():
+                page_id, _ = store.save_page(page, crawl_id=crawl_id)
+                store.record_capture(
+                    page_id, original=capture.original, captured_at=capture.captured_at
+                )
+                if not result.is_article:
+                    not_articles += 1
+                    continue
+                store.save_article(
+                    dataclasses.replace(result.article, url=urls.clean(capture.original)),
+                    keys=(key,),
+                    source=source.name,
+                    page_id=page_id,
+                    page_sha256=hashlib.sha256(page.body).hexdigest(),
+                    parser_version=parse.PARSER_VERSION,
+                    seen_at=captured,
+                )
+            new += 1
+        status = "ok" if failures == 0 else "partial"
+    finally:
+        store.finish_crawl(crawl_id, status=status, report={"backfill": source.name})
+    report = BackfillReport(
+        source=source.name,
+        captures=len(captures),
+        new_articles=new,
+        already_archived=known,
+        not_articles=not_articles,
+        failures=failures,
+    )
+    log(
+        f"{source.name}: backfill of {report.captures} captures: {new} articles brought back,"
+        f" {known} already archived, {not_articles} not articles, {failures} failed"
+    )
+    return report
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -11,6 +11,7 @@ are never stored as publication dates.
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ElementTree
 import zlib
@@ -19,7 +20,7 @@ import feedparser
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver import urls
-from archiver.models import Listing, Page, Source
+from archiver.models import Capture, Listing, Page, Source
 
 # Pager link texts meaning "next page" on Latvian (and English) sites.
 _NEXT_WORDS = re.compile(
@@ -144,6 +145,76 @@ def _filter_links(hrefs: list[str], base: str, source: Source, skipped: tuple[st
             seen.add(key)
             found.append(url)
     return Listing(article_urls=tuple(found), skipped=tuple(problems))
+
+
+WAYBACK_REPLAY = "https://web.archive.org/web"
+
+
+def cdx_captures(
+    body: bytes, source: Source, *, replay: str = WAYBACK_REPLAY
+) -> tuple[tuple[Capture, ...], tuple[str, ...]]:
+    """The newest good HTML capture of each of the source's pages in a CDX index.
+
+    Reads the Wayback Machine CDX API's plain format (urlkey timestamp
+    original mimetype statuscode ...) and its JSON format (a header row,
+    then rows). Captures that are not 200 text/html, off-site or unusable
+    are left out; the second value says why lines were skipped.
+    """
+    text = body.decode("utf-8", errors="replace").strip()
+    rows: list[list[str]]
+    skipped: list[str] = []
+    if text.startswith("["):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return (), (f"unreadable CDX JSON: {exc}",)
+        header = [str(h) for h in data[0]] if data else []
+        rows = [[str(v) for v in row] for row in data[1:]]
+        index = {
+            name: header.index(name)
+            for name in ("timestamp", "original", "mimetype", "statuscode")
+            if name in header
+        }
+        if len(index) < 4:
+            return (), ("CDX JSON header lacks timestamp/original/mimetype/statuscode",)
+        rows = [
+            [
+                row[index["timestamp"]],
+                row[index["original"]],
+                row[index["mimetype"]],
+                row[index["statuscode"]],
+            ]
+            for row in rows
+        ]
+    else:
+        rows = []
+        for number, line in enumerate(text.splitlines(), 1):
+            fields = line.split()
+            if len(fields) < 5:
+                skipped.append(f"CDX line {number}: expected 5+ fields, got {len(fields)}")
+                continue
+            rows.append([fields[1], fields[2], fields[3], fields[4]])
+    hosts = source_hosts(source)
+    newest: dict[str, Capture] = {}
+    for timestamp, original, mimetype, status in rows:
+        if status != "200" or not mimetype.startswith("text/html") or not timestamp.isdigit():
+            continue
+        try:
+            if not urls.same_site(original, hosts):
+                continue
+            key = canonical_key(original, source)
+        except ValueError as exc:
+            skipped.append(f"CDX capture {original[:80]!r}: {exc}")
+            continue
+        capture = Capture(
+            original=original,
+            timestamp=timestamp,
+            archive_url=f"{replay}/{timestamp}id_/{original}",
+        )
+        if key not in newest or timestamp > newest[key].timestamp:
+            newest[key] = capture
+    ordered = sorted(newest.values(), key=lambda c: c.timestamp, reverse=True)
+    return tuple(ordered), tuple(skipped)
 
 
 def source_hosts(source: Source) -> list[str]:

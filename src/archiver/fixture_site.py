@@ -160,14 +160,16 @@ class RouteTable:
         table); without them it serves every host of the table.
         """
         path, params = route_key(path_and_query, self.ignore_params)
-        best: tuple[int, Answer] | None = None
+        best: tuple[tuple[int, int], Answer] | None = None
         for route_path, route_params, answer, hosts in self.routes:
             if hosts and host is not None and host not in hosts:
                 continue
             if route_path != path or any(params.get(k) != v for k, v in route_params.items()):
                 continue
-            if best is None or len(route_params) > best[0]:
-                best = (len(route_params), answer)
+            # More parameters matched wins; on a tie, a route for this host wins.
+            score = (len(route_params), 1 if hosts else 0)
+            if best is None or score > best[0]:
+                best = (score, answer)
         return best[1] if best else None
 
 

@@ -105,6 +105,21 @@ class Listing:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Capture:
+    """One web-archive capture of a page: the original URL and when it was captured."""
+
+    original: str
+    timestamp: str
+    archive_url: str
+
+    @property
+    def captured_at(self) -> str:
+        """The capture time as ISO 8601 (CDX timestamps are YYYYMMDDhhmmss, UTC)."""
+        t = self.timestamp.ljust(14, "0")
+        return f"{t[0:4]}-{t[4:6]}-{t[6:8]}T{t[8:10]}:{t[10:12]}:{t[12:14]}+00:00"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Source:
     """One configured site to crawl (a section of `archiver.toml`)."""
 

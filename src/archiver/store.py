@@ -36,12 +36,17 @@ import sqlite_utils
 
 from archiver.errors import CrawlLocked, QueryError, StoreError
 from archiver.models import Article, Link, Page, Validators
-from archiver.search import FTS_SCHEMA, fold, keys, parse_query, snippet
+from archiver.search import FTS_SCHEMA, ParsedQuery, Snippet, fold, keys, parse_query, snippet
 
 SCHEMA_VERSION = 2
 
 # What a v1 archive had instead: sqlite-utils' external-content FTS and its triggers.
 _V1_FTS = ("articles_ai", "articles_ad", "articles_au")
+
+# How many matches, newest archived first, `Store.search` ranks by default:
+# bm25 over every match of a word found in half of a million articles takes
+# ~200 ms, over this many a few ms (bench/archive.py).
+SEARCH_CANDIDATES = 1000
 
 SaveStatus = Literal["new", "updated", "unchanged", "duplicate"]
 
@@ -120,6 +125,11 @@ CREATE TABLE IF NOT EXISTS failures (
     first_failed TEXT NOT NULL,
     last_failed TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS captures (
+    page_id INTEGER PRIMARY KEY REFERENCES pages(id),
+    original_url TEXT NOT NULL,
+    captured_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS removals (
     article_id INTEGER PRIMARY KEY REFERENCES articles(id),
     url TEXT NOT NULL,
@@ -196,6 +206,14 @@ class SearchHit:
     snippet: str
     marks: tuple[tuple[int, int], ...]
     rank: float
+
+
+def _best_snippet(article: StoredArticle, parsed: ParsedQuery) -> Snippet:
+    """The field with most matches; the body on a tie, for context."""
+    candidates = [snippet(article.body, parsed), snippet(article.title, parsed)]
+    if article.department:
+        candidates.append(snippet(article.department, parsed))
+    return max(candidates, key=lambda c: len(c.marks))
 
 
 def _fold_or_none(text: str | None) -> str | None:
@@ -405,6 +423,13 @@ class Store:
             [source, max_attempts],
         )
         return [(str(url), str(kind)) for url, kind in cursor]
+
+    def record_capture(self, page_id: int, *, original: str, captured_at: str) -> None:
+        """Note that a stored page is a web-archive capture of `original` taken at `captured_at`."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO captures (page_id, original_url, captured_at) VALUES (?, ?, ?)",
+            [page_id, original, captured_at],
+        )
 
     def mark_removed(self, article_id: int, *, url: str, status: int | None) -> None:
         """Note that the site no longer has an article (404/410); the article stays archived."""
@@ -823,6 +848,8 @@ class Store:
         department: str | None = None,
         since: dt.date | None = None,
         until: dt.date | None = None,
+        candidates: int | None = SEARCH_CANDIDATES,
+        snippets: bool = True,
     ) -> list[SearchHit]:
         """Full-text search in any inflected form, diacritics optional; best match first.
 
@@ -830,48 +857,82 @@ class Store:
         form, "quoted phrases" the exact words). Filters: `sources` (any of),
         `department` (a part of its name, diacritics optional), `since` and
         `until` (publication dates, inclusive; undated articles drop out).
-        Raises `QueryError` for a query FTS5 rejects.
+
+        Only the `candidates` most recently archived matches are ranked (None:
+        all of them), so a word found in half the archive costs no more than a
+        rare one; `snippets=False` leaves `SearchHit.snippet` empty. Raises
+        `QueryError` for a query FTS5 rejects.
         """
         parsed = parse_query(query)
-        where, args = ["articles_fts MATCH ?"], [parsed.fts]
+        where, args = self._search_filters(sources, department, since, until)
+        # bm25 with the title weighted over department and body, in both the
+        # text and the key columns: a word in the headline says most about
+        # what an article is about. Scores are rounded so that near-equal
+        # ones count as ties, which the newer article wins.
+        ranked = (
+            "SELECT articles.*, bm25(articles_fts, 10.0, 1.0, 2.0, 10.0, 1.0, 2.0) AS score"
+            " FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid"
+            " WHERE articles_fts MATCH ? AND {where}"
+            " ORDER BY round(score, 6), articles.published DESC, articles.id DESC LIMIT ?"
+        )
+        if candidates is None:
+            sql, params = ranked.format(where=" AND ".join(where)), [parsed.fts, *args, limit]
+        else:
+            # FTS5 walks a term's matches by rowid, newest archived first, and
+            # stops after `candidates`; ranking then reads only those rows.
+            sql = (
+                "WITH candidates(id) AS MATERIALIZED (SELECT articles_fts.rowid FROM articles_fts"
+                " JOIN articles ON articles.id = articles_fts.rowid"
+                f" WHERE articles_fts MATCH ? AND {' AND '.join(where)}"
+                " ORDER BY articles_fts.rowid DESC LIMIT ?) "
+            ) + ranked.format(
+                where="articles_fts.rowid >= (SELECT min(id) FROM candidates)"
+                " AND articles_fts.rowid IN (SELECT id FROM candidates)"
+            )
+            params = [parsed.fts, *args, candidates, parsed.fts, limit]
+        try:
+            rows = self.db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise QueryError(f"search query {query!r} is not valid FTS5 syntax: {exc}") from exc
+        hits = []
+        for row in rows:
+            article = self._stored(row[:-1])
+            best = _best_snippet(article, parsed) if snippets else Snippet(text="", marks=())
+            hits.append(
+                SearchHit(article=article, snippet=best.text, marks=best.marks, rank=float(row[-1]))
+            )
+        return hits
+
+    def _search_filters(
+        self,
+        sources: tuple[str, ...],
+        department: str | None,
+        since: dt.date | None,
+        until: dt.date | None,
+    ) -> tuple[list[str], list[object]]:
+        """SQL conditions on `articles` (and on FTS rowids) for the search filters."""
+        where: list[str] = ["1"]
+        args: list[object] = []
         if sources:
             where.append(f"articles.source IN ({', '.join('?' for _ in sources)})")
             args.extend(sources)
         if department:
             where.append("instr(archiver_fold(articles.department), ?) > 0")
             args.append(fold(department))
-        if since:
-            where.append("articles.published >= ?")
-            args.append(since.isoformat())
-        if until:
-            where.append("articles.published <= ?")
-            args.append(until.isoformat())
-        # bm25 with the title weighted over department and body, in both the
-        # text and the key columns: a word in the headline says most about
-        # what an article is about. Scores are rounded so that near-equal
-        # ones count as ties, which the newer article wins.
-        sql = (
-            "SELECT articles.*, bm25(articles_fts, 10.0, 1.0, 2.0, 10.0, 1.0, 2.0) AS score"
-            " FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid"
-            f" WHERE {' AND '.join(where)}"
-            " ORDER BY round(score, 6), articles.published DESC, articles.id DESC LIMIT ?"
-        )
-        try:
-            rows = self.db.execute(sql, [*args, limit]).fetchall()
-        except sqlite3.OperationalError as exc:
-            raise QueryError(f"search query {query!r} is not valid FTS5 syntax: {exc}") from exc
-        hits = []
-        for row in rows:
-            article = self._stored(row[:-1])
-            # Show the field with most matches; the body on a tie, for context.
-            candidates = [snippet(article.body, parsed), snippet(article.title, parsed)]
-            if article.department:
-                candidates.append(snippet(article.department, parsed))
-            best = max(candidates, key=lambda c: len(c.marks))
-            hits.append(
-                SearchHit(article=article, snippet=best.text, marks=best.marks, rank=float(row[-1]))
-            )
-        return hits
+        if since or until:
+            low, high = (since or dt.date.min).isoformat(), (until or dt.date.max).isoformat()
+            where.append("articles.published BETWEEN ? AND ?")
+            args.extend([low, high])
+            # Articles are archived roughly in date order, so the ids of a date
+            # range are a narrow band: telling FTS5 that band lets it skip the
+            # matches outside it instead of reading each one's article row.
+            band = self.db.execute(
+                "SELECT min(id), max(id) FROM articles WHERE published BETWEEN ? AND ?",
+                [low, high],
+            ).fetchone()
+            where.append("articles_fts.rowid BETWEEN ? AND ?")
+            args.extend([band[0] or 0, band[1] or 0])
+        return where, args
 
     def stats(self) -> dict[str, list[tuple[str, int]]]:
         """Article counts per source, department and publication year."""
