@@ -58,7 +58,7 @@ def fetcher(site: FixtureSite) -> Iterator[Fetcher]:
 
 @pytest.fixture
 def sources() -> tuple[Source, ...]:
-    """The sources of the shipped Ķekava configuration."""
+    """The sources of the shipped configuration (every host of theirs is on the fixture site)."""
     return load_config(default_config_path()).sources
 
 

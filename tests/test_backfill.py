@@ -95,3 +95,29 @@ def test_backfill_command_reads_a_cdx_file(site: FixtureSite, tmp_path: Path) ->
     )
     assert missing.returncode == 1
     assert missing.stderr.startswith("archiver: error: cannot read CDX file nope.cdx")
+
+
+def test_id_backfill_steps_down_and_stops_after_consecutive_misses(
+    site: FixtureSite, store: Store, sources: tuple[Source, ...]
+) -> None:
+    source = old_cms(sources)
+    crawl_once(site, store, (source,))
+    site.log.clear()
+    host, port = site.address
+    with make_client({name: (host, port) for name in site.table.hosts}) as client:
+        fetcher = Fetcher(client=client, settings=quiet_settings(), sleep=lambda s: None)
+        report = crawl.backfill_ids(source, store=store, fetcher=fetcher, misses=4)
+    # 13827 is a gap, 13826 an unlisted article, then 13825..13822 four misses.
+    assert (report.new_articles, report.captures, report.failures) == (1, 6, 0)
+    found = store.get_article("https://kekava.lv/pub?id=150&lid=13826")
+    assert found is not None and found.title == "Rudens talka Ķekavas parkā 12. oktobrī"
+    assert store.db.execute("SELECT count(*) FROM failures").fetchone()[0] == 0
+    tried = [r.path for r in site.log if "lid=" in r.path]
+    assert [p.rsplit("=", 1)[1] for p in tried] == [
+        "13827",
+        "13826",
+        "13825",
+        "13824",
+        "13823",
+        "13822",
+    ]

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from datetime import date
 
 import pytest
 
-from archiver.dates import DateMatch, find_dates, is_plausible, parse_date
+from archiver.dates import (
+    DateMatch,
+    find_dates,
+    is_plausible,
+    local_day,
+    parse_date,
+    parse_timestamp,
+    zone_of_language,
+)
 
 # (id, text, the date a reader sees in it)
 FULL_DATES = [
@@ -260,6 +269,8 @@ OTHER_LANGUAGES = [
     ("italian", "12 settembre 2018", date(2018, 9, 12)),
     ("dutch", "7 mei 2020", date(2020, 5, 7)),
     ("polish-genitive", "13 października 2020", date(2020, 10, 13)),
+    ("russian-genitive", "15 августа 2016, 13:43", date(2016, 8, 15)),
+    ("ukrainian-genitive", "3 січня 2020", date(2020, 1, 3)),
     ("year-first-slashes", "2019/10/04", date(2019, 10, 4)),
     ("year-first-dots", "2019.10.04", date(2019, 10, 4)),
     ("american-month-first", "10/25/2019", date(2019, 10, 25)),
@@ -281,3 +292,86 @@ def test_de_must_stand_alone_so_december_still_reads() -> None:
 
 def test_day_first_slashes_stay_day_first() -> None:
     assert parse_date("04/10/2019") == date(2019, 10, 4)
+
+
+UTC = dt.UTC
+TIMESTAMPS = [
+    ("utc-z", "2020-05-02T02:54:29.000Z", dt.datetime(2020, 5, 2, 2, 54, tzinfo=UTC)),
+    (
+        "offset-colon",
+        "2019-10-04T10:00:00+03:00",
+        dt.datetime(2019, 10, 4, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=3))),
+    ),
+    (
+        "offset-no-colon",
+        "2020-01-20T09:49:32-0500",
+        dt.datetime(2020, 1, 20, 9, 49, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+    ),
+    ("naive-with-space", "2023-11-08 18:09:55", dt.datetime(2023, 11, 8, 18, 9)),
+    ("date-only", "2023-11-08", None),
+    ("impossible-offset", "2023-11-08T10:00+25:00", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [case[1:] for case in TIMESTAMPS],
+    ids=[case[0] for case in TIMESTAMPS],
+)
+def test_parse_timestamp_keeps_the_stated_offset(text: str, expected: dt.datetime | None) -> None:
+    assert parse_timestamp(text) == expected
+
+
+LOCAL_DAYS = [
+    # (id, value, page language, the publisher's day)
+    ("utc-late-evening-is-next-day-in-berlin", "2023-11-01T23:01:00Z", "de", date(2023, 11, 2)),
+    ("plus-zero-offset-counts-as-utc", "2018-12-31T23:11:59+00:00", "de-AT", date(2019, 1, 1)),
+    ("summer-time-moves-two-hours", "2020-07-01T22:00:00Z", "it", date(2020, 7, 2)),
+    ("summer-time-before-local-midnight", "2020-07-01T21:59:00Z", "it", date(2020, 7, 1)),
+    ("riga-is-two-hours-east-in-winter", "2019-12-03T22:30:00Z", "lv", date(2019, 12, 4)),
+    ("stated-offset-is-the-publishers-day", "2020-06-29T00:16:15+03:00", "de", date(2020, 6, 29)),
+    ("english-pages-keep-utc", "2020-02-25T02:25:54Z", "en", date(2020, 2, 25)),
+    ("no-language-keeps-utc", "2021-11-04T23:00Z", "", date(2021, 11, 4)),
+    ("date-without-time", "2021-11-04", "de", date(2021, 11, 4)),
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "expected"),
+    [case[1:] for case in LOCAL_DAYS],
+    ids=[case[0] for case in LOCAL_DAYS],
+)
+def test_local_day_reads_utc_timestamps_in_the_publishers_zone(
+    value: str, language: str, expected: date
+) -> None:
+    assert local_day(value, zone_of_language(language)) == expected
+
+
+def test_zone_of_language_knows_single_zone_languages_only() -> None:
+    winter = dt.datetime(2021, 1, 15, 12, tzinfo=UTC)
+    summer = dt.datetime(2021, 7, 15, 12, tzinfo=UTC)
+    berlin, riga = zone_of_language("de-DE"), zone_of_language("LV")
+    assert berlin is not None and riga is not None
+    assert winter.astimezone(berlin).utcoffset() == dt.timedelta(hours=1)
+    assert summer.astimezone(berlin).utcoffset() == dt.timedelta(hours=2)
+    assert summer.astimezone(riga).utcoffset() == dt.timedelta(hours=3)
+    assert zone_of_language("en-US") is None
+    assert zone_of_language("") is None
+
+
+@pytest.mark.parametrize(
+    ("moment", "wall_clock"),
+    [
+        (dt.datetime(2021, 3, 28, 0, 59, tzinfo=UTC), dt.datetime(2021, 3, 28, 1, 59)),
+        (dt.datetime(2021, 3, 28, 1, 0, tzinfo=UTC), dt.datetime(2021, 3, 28, 3, 0)),
+        (dt.datetime(2021, 10, 31, 0, 59, tzinfo=UTC), dt.datetime(2021, 10, 31, 2, 59)),
+        (dt.datetime(2021, 10, 31, 1, 0, tzinfo=UTC), dt.datetime(2021, 10, 31, 2, 0)),
+    ],
+    ids=["before-spring", "at-spring", "before-autumn", "at-autumn"],
+)
+def test_summer_time_switches_at_one_utc_on_the_last_sundays(
+    moment: dt.datetime, wall_clock: dt.datetime
+) -> None:
+    berlin = zone_of_language("de")
+    assert berlin is not None
+    assert moment.astimezone(berlin).replace(tzinfo=None) == wall_clock

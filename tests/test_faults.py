@@ -277,8 +277,10 @@ def test_concurrent_crawl_archives_the_same_as_a_sequential_one(
 
 def test_sources_sharing_a_host_or_alias_are_grouped(sources: tuple[Source, ...]) -> None:
     groups = crawl.host_groups((*sources, ARHIVS_ONLY))
+    # Every other municipality is a group of its own; a merged group goes last.
     assert [[s.name for s in group] for group in groups] == [
-        ["kekava-old", "kekava-arhivs", "kekava", "arhivs-only"]
+        *([s.name] for s in sources if "kekava" not in s.name),
+        ["kekava-old", "kekava-arhivs", "kekava", "arhivs-only"],
     ]
     assert crawl.host_groups((ARHIVS_ONLY, sources[2])) == [[ARHIVS_ONLY], [sources[2]]]
 

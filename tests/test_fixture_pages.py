@@ -36,10 +36,12 @@ def test_fixture_article_fields_equal_expected_json(expected_path: Path) -> None
     assert links == expected["links"]
 
 
-def test_there_are_enough_fixture_articles_per_site_generation() -> None:
+def test_there_are_enough_fixture_articles_per_site_family_and_generation() -> None:
     pages = expected_pages()
     assert len([p for p in pages if p.parent.name == "kekava-old"]) >= 15
     assert len([p for p in pages if p.parent.name == "kekava-wp"]) >= 5
+    assert len([p for p in pages if p.parent.name == "state-platform"]) >= 5
+    assert len([p for p in pages if p.parent.name == "joomla"]) >= 5
 
 
 def test_non_article_page_is_not_an_article() -> None:

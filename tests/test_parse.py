@@ -255,3 +255,100 @@ def test_event_date_in_running_text_after_the_headline_is_not_a_dateline() -> No
         f"<div class='story'><p>The fair opens on 4 October 2019. {LONG * 3}</p></div>"
     )
     assert extract(html).published is None
+
+
+def lang_page(lang: str, head: str, article: str = "") -> str:
+    return (
+        f"<html lang='{lang}'><head><title>Budget approved | Town</title>{head}</head><body>"
+        f"<div class='wrap'><h1>Budget approved</h1>{article}"
+        f"<div class='story'><p>{LONG * 3}</p></div></div></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("de", dt.date(2021, 11, 5)), ("lv-LV", dt.date(2021, 11, 5)), ("en", dt.date(2021, 11, 4))],
+    ids=["german-page-in-cet", "latvian-page-in-eet", "english-page-keeps-utc"],
+)
+def test_utc_timestamp_is_read_on_the_publishers_day(lang: str, expected: dt.date) -> None:
+    head = '<meta property="article:published_time" content="2021-11-04T23:00Z">'
+    assert extract(lang_page(lang, head)).published == expected
+
+
+def test_json_ld_timestamp_with_an_offset_keeps_its_own_day() -> None:
+    head = (
+        '<script type="application/ld+json">{"datePublished": "2020-06-29T00:16:15+03:00"}</script>'
+    )
+    assert extract(lang_page("de", head)).published == dt.date(2020, 6, 29)
+
+
+def test_meta_tags_are_ranked_whatever_their_order() -> None:
+    head = (
+        '<meta name="DC.date" content="2019-01-01">'
+        '<meta property="article:published_time" content="2020-02-02T10:00:00+01:00">'
+    )
+    assert extract(lang_page("en", head)).published == dt.date(2020, 2, 2)
+
+
+def test_open_graph_date_counts_only_as_a_property() -> None:
+    head = '<meta name="og:article:published_time" content="2022-01-15">'
+    assert extract(lang_page("en", head)).published is None
+
+
+def test_video_pages_give_their_upload_date() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "VideoObject",'
+        ' "uploadDate": "2020-04-04T20:57:00.000+02:00"}</script>'
+    )
+    assert extract(lang_page("de", head)).published == dt.date(2020, 4, 4)
+
+
+def test_date_in_the_articles_aside_meta_box_is_read() -> None:
+    html = (
+        "<html><body><main><article><h1>Budget approved</h1>"
+        "<aside class='meta'><p><time datetime='2022-01-21'>21.01.2022 - 13:30</time></p></aside>"
+        f"<div class='story'><p>{LONG * 3}</p></div></article></main>"
+        "<aside><span class='date'>01.01.2030</span></aside></body></html>"
+    )
+    assert extract(html).published == dt.date(2022, 1, 21)
+
+
+def test_dateline_follows_the_article_headline_not_a_logo_heading() -> None:
+    html = (
+        "<html><body><div class='top'><h1>Town Council</h1></div>"
+        f"{'<p>Menu entry of the site, a long line about nothing at all in particular.</p>' * 4}"
+        "<article><h1>Budget approved</h1><div>Datum: 26. Januar 2022</div>"
+        f"<div class='story'><p>{LONG * 3}</p></div></article></body></html>"
+    )
+    assert extract(html).published == dt.date(2022, 1, 26)
+
+
+def test_date_printed_inside_the_headline_is_its_dateline() -> None:
+    html = plain_page(f"<div class='story'><p>{LONG * 3}</p></div>").replace(
+        "<h1>Budget approved</h1>",
+        "<h1>Budget approved<br><small><span class='icon'></span>&nbsp; 02.02.2022</small></h1>",
+    )
+    assert extract(html).published == dt.date(2022, 2, 2)
+
+
+def test_labelled_publication_date_is_read_anywhere_on_the_page() -> None:
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 3}</p></div>",
+        extra="<div style='text-align:right'>Letzte Änderung: 31.10.2023<br>"
+        "Erschienen am: 01.11.2023</div>",
+    )
+    assert extract(html).published == dt.date(2023, 11, 1)
+
+
+@pytest.mark.parametrize(
+    ("lead", "expected"),
+    [
+        ("Karlsruhe, (12.11.2021). The council", dt.date(2021, 11, 12)),
+        ("RĪGA, 2021. gada 4. oktobrī — The council", dt.date(2021, 10, 4)),
+        ("Am 8. November 2021 findet der Fachtag statt, and the council", None),
+    ],
+    ids=["place-comma-bracket", "place-dash-latvian", "event-date-is-no-dateline"],
+)
+def test_lead_paragraph_dateline(lead: str, expected: dt.date | None) -> None:
+    html = plain_page(f"<div class='story'><p>{lead} {LONG * 3}</p></div>")
+    assert extract(html).published == expected

@@ -86,7 +86,7 @@ def test_latest_per_source_lists_at_most_five_newest_each(archive_path: Path) ->
     by_source: dict[str, list[str]] = {}
     for row in rows:
         by_source.setdefault(row["source"], []).append(row["published"])
-    assert set(by_source) == {"kekava-old", "kekava"}
+    assert set(by_source) == {"kekava-old", "kekava", "bauska", "lubana"}
     for dates in by_source.values():
         assert len(dates) == 5 and dates == sorted(dates, reverse=True)
     assert by_source["kekava-old"][0] == "2022-01-21"

@@ -395,8 +395,12 @@ def stats(
 def backfill(
     source: Annotated[str, typer.Argument(help="Name of the source to backfill.")],
     cdx: Annotated[
-        str, typer.Option("--cdx", help="CDX index: a file, or a CDX API URL to fetch.")
-    ],
+        str | None, typer.Option("--cdx", help="CDX index: a file, or a CDX API URL to fetch.")
+    ] = None,
+    ids: Annotated[
+        bool, typer.Option("--ids", help="Step down through numbered ids (the source's id_url).")
+    ] = False,
+    misses: Annotated[int, typer.Option(help="With --ids: stop after this many misses.")] = 20,
     replay: Annotated[
         str, typer.Option("--replay", help="Replay base of the web archive.")
     ] = discover.WAYBACK_REPLAY,
@@ -404,7 +408,8 @@ def backfill(
     db: DbOption = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Bring back articles the live site lost, from web-archive captures (Wayback CDX)."""
+    """Bring back articles the live site lost: from web-archive captures (Wayback CDX),
+    or by stepping down through a numbered CMS's ids (--ids)."""
     config = _config(config_path, db)
     chosen = config.source(source)
     with (
@@ -413,6 +418,13 @@ def backfill(
         make_client(_resolve(config)) as client,
     ):
         fetcher = Fetcher(client=client, settings=_fetch_settings(config))
+        if ids:
+            report = crawling.backfill_ids(
+                chosen, store=store, fetcher=fetcher, misses=misses, log=_noop if quiet else _err
+            )
+            raise typer.Exit(EXIT_PARTIAL if report.failures else EXIT_OK)
+        if cdx is None:
+            raise typer.BadParameter("give --cdx FILE-or-URL or --ids", param_hint="--cdx")
         if cdx.startswith(("http://", "https://")):
             body = fetcher.fetch(cdx).body
         else:
@@ -432,12 +444,17 @@ def backfill(
 
 @app.command()
 def reparse(
-    db: DbOption = None, config_path: ConfigOption = None, quiet: QuietOption = False
+    db: DbOption = None,
+    config_path: ConfigOption = None,
+    quiet: QuietOption = False,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, help="Processes parsing pages in parallel.")
+    ] = 1,
 ) -> None:
-    """Re-run the parser over the stored raw pages (no network)."""
+    """Re-run the parser over the stored raw pages (no network); writes only what changed."""
     config = _config(config_path, db)
     with _open_store(config) as store:
-        report = crawling.reparse(store, log=_noop if quiet else _err)
+        report = crawling.reparse(store, workers=workers, log=_noop if quiet else _err)
     if not quiet:
         _err(
             f"reparsed {report.articles} articles: {report.changed} changed,"

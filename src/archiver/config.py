@@ -186,6 +186,9 @@ def _source(entry: Any, path: Path) -> Source:
     aliases = entry.get("host_aliases", {})
     if not isinstance(aliases, Mapping):
         raise ConfigError(f"{path}: source {name}: host_aliases must be a table")
+    id_url = entry.get("id_url", "")
+    if id_url and (not isinstance(id_url, str) or "{id}" not in id_url):
+        raise ConfigError(f"{path}: source {name}: id_url must be a URL with {{id}} in it")
     pattern = str(entry.get("article_pattern", ""))
     try:
         re.compile(pattern)
@@ -209,6 +212,7 @@ def _source(entry: Any, path: Path) -> Source:
             profile=entry.get("profile"),
             host_aliases=tuple((str(k), str(v)) for k, v in aliases.items()),
             drop_params=tuple(str(p) for p in entry.get("drop_params", ())),
+            id_url=str(entry.get("id_url", "")),
             feeds=tuple(entry.get("feeds", ())),
             sitemaps=tuple(entry.get("sitemaps", ())),
             max_listing_pages=int(entry.get("max_listing_pages", 50)),

@@ -14,17 +14,34 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import multiprocessing
+import re
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from archiver import discover, parse, urls
-from archiver.errors import FetchError, OffSiteRedirect, RobotsDisallowed, TransientFetchError
+from archiver.errors import (
+    ConfigError,
+    FetchError,
+    OffSiteRedirect,
+    RobotsDisallowed,
+    TransientFetchError,
+)
 from archiver.fetch import Fetcher
-from archiver.models import Capture, CrawlReport, Listing, Page, Source, SourceReport
-from archiver.store import Store
+from archiver.models import (
+    Article,
+    Capture,
+    CrawlReport,
+    Listing,
+    Page,
+    Source,
+    SourceReport,
+)
+from archiver.store import ReparseInput, Store, parsed_fields
 
 Log = Callable[[str], None]
 
@@ -579,6 +596,69 @@ def backfill(
     return report
 
 
+def backfill_ids(
+    source: Source,
+    *,
+    store: Store,
+    fetcher: Fetcher,
+    misses: int = 20,
+    limit: int = 1000,
+    log: Log = _quiet,
+) -> BackfillReport:
+    """Step down through a numbered CMS's ids below the oldest archived one.
+
+    Stops after `misses` ids in a row that are not articles (404, or the
+    CMS's fallback page) or after `limit` ids. Ids already archived (under
+    any host variant) count as found and are not fetched.
+    """
+    if not source.id_url:
+        raise ConfigError(f"source {source.name} has no id_url to step through")
+    marker = 987654321  # stands for the id while finding where ids sit in canonical URLs
+    template = re.escape(discover.canonical_key(source.id_url.format(id=marker), source))
+    pattern = re.compile("^" + template.replace(str(marker), r"(\d+)") + "$")
+    known_ids = [
+        int(match.group(1))
+        for (url,) in store.db.execute("SELECT url FROM article_urls")
+        if (match := pattern.match(url))
+    ]
+    if not known_ids:
+        raise ConfigError(f"source {source.name}: no archived article ids to start below")
+    crawl_id = store.begin_crawl()
+    walker = _SourceCrawl(source, store, fetcher, crawl_id, CrawlPolicy(revisit=0))
+    number, tried, missed, found = min(known_ids) - 1, 0, 0, 0
+    while number > 0 and tried < limit and missed < misses:
+        url = source.id_url.format(id=number)
+        before = walker.counts.new_articles + walker.counts.duplicates
+        if walker._known(url):
+            missed = 0
+        else:
+            try:
+                page = walker._fetch(url)
+            except FetchError as exc:
+                if exc.status not in GONE_STATUSES:
+                    walker._fail(url, "article", exc)  # worth another try; 404s are just gaps
+                page = None
+            if page is not None and not page.not_modified:
+                walker._store_parsed(page)
+            gained = walker.counts.new_articles + walker.counts.duplicates - before
+            found += gained
+            missed = 0 if gained else missed + 1
+        number -= 1
+        tried += 1
+    store.finish_crawl(crawl_id, status="ok", report={"backfill_ids": source.name})
+    report = BackfillReport(
+        source=source.name,
+        captures=tried,
+        new_articles=found,
+        already_archived=0,
+        not_articles=walker.counts.not_articles,
+        failures=len(walker.failed),
+    )
+    why = f"after {misses} misses in a row" if missed >= misses else "at the limit"
+    log(f"{source.name}: tried {tried} ids below {min(known_ids)}: {found} found, stopped {why}")
+    return report
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReparseReport:
     """What `reparse` did: articles looked at and articles whose fields changed."""
@@ -588,21 +668,85 @@ class ReparseReport:
     failed: int
 
 
-def reparse(store: Store, *, log: Log = _quiet) -> ReparseReport:
-    """Re-run the parser over each article's stored raw page; no network involved."""
+# Articles per batch of `reparse`: one query to read, one message to a worker
+# and back, one transaction to write what changed.
+REPARSE_BATCH = 250
+
+
+def reparse(store: Store, *, workers: int = 1, log: Log = _quiet) -> ReparseReport:
+    """Re-run the parser over each article's stored raw page; no network involved.
+
+    Pages are read in batches; with `workers` > 1 that many worker processes
+    parse them (parsing is pure CPU, so it spreads over cores) and compare
+    the result with the stored fields, while this process alone reads and
+    writes the archive. Only articles whose fields changed are written, each
+    batch's in one transaction.
+    """
     seen = changed = failed = 0
-    for stored in list(store.iter_articles()):
-        seen += 1
-        if stored.page_id is None:
-            failed += 1
+    for count, results in _parsed_batches(store, workers):
+        seen += count
+        if not results:
             continue
-        page = store.load_page(stored.page_id)
+        with store.transaction():
+            for article_id, outcome in results:
+                if isinstance(outcome, str):
+                    failed += 1
+                    if outcome:
+                        log(outcome)
+                elif store.replace_parsed_fields(article_id, outcome, parse.PARSER_VERSION):
+                    changed += 1
+    return ReparseReport(articles=seen, changed=changed, failed=failed)
+
+
+# What parsing one batch gives: how many articles it held, and for those whose
+# fields changed the new article, for those that failed why (an empty reason:
+# no stored page, nothing worth a log line).
+_Reparsed = tuple[int, list[tuple[int, Article | str]]]
+
+
+def _parsed_batches(store: Store, workers: int) -> Iterator[_Reparsed]:
+    """Parse every article's page, batch by batch, here or in `workers` processes.
+
+    At most two batches per worker are in flight, so memory stays flat
+    however big the archive is.
+    """
+    batches = _reparse_inputs(store)
+    if workers <= 1:
+        yield from map(_reparse_batch, batches)
+        return
+    # "spawn": a fresh interpreter, not a fork of one holding SQLite connections and threads.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque[Future[_Reparsed]] = deque()
+        for batch in batches:
+            pending.append(pool.submit(_reparse_batch, batch))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _reparse_inputs(store: Store) -> Iterator[list[ReparseInput]]:
+    last = 0
+    while batch := store.reparse_batch(after_id=last, limit=REPARSE_BATCH):
+        last = batch[-1].article_id
+        yield batch
+
+
+def _reparse_batch(batch: list[ReparseInput]) -> _Reparsed:
+    """Parse one batch of stored pages and keep what changed (in a worker process, if any)."""
+    results: list[tuple[int, Article | str]] = []
+    for stored in batch:
+        page = stored.page()
+        if page is None:
+            results.append((stored.article_id, ""))
+            continue
         result = parse.parse_page(page)
         if not result.is_article:
-            failed += 1
-            log(f"page {stored.page_id} ({page.final_url}) no longer parses as an article")
-            continue
-        article = dataclasses.replace(result.article, url=stored.url)
-        if store.replace_parsed_fields(stored.id, article, parse.PARSER_VERSION):
-            changed += 1
-    return ReparseReport(articles=seen, changed=changed, failed=failed)
+            reason = (
+                f"{page.final_url} (article {stored.article_id}) no longer parses as an article"
+            )
+            results.append((stored.article_id, reason))
+        elif parsed_fields(result.article) != stored.fields:
+            results.append((stored.article_id, dataclasses.replace(result.article, url=stored.url)))
+    return len(batch), results

@@ -22,7 +22,15 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final, NamedTuple
 
-__all__ = ["DateMatch", "find_dates", "is_plausible", "parse_date"]
+__all__ = [
+    "DateMatch",
+    "find_dates",
+    "is_plausible",
+    "local_day",
+    "parse_date",
+    "parse_timestamp",
+    "zone_of_language",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,8 +101,9 @@ _ENGLISH_NAMES: Final = (
 
 # Month names of the other languages the generic extractor meets on news
 # pages (German, French, Spanish, Italian, Portuguese, Dutch, Polish in the
-# nominative and genitive), written as pages print them; folding drops the
-# accents, so "März" and "marz", "août" and "aout" are one key.
+# nominative and genitive; Russian and Ukrainian in the genitive, as dates
+# write them), written as pages print them; folding drops the accents, so
+# "März" and "marz", "août" and "aout" are one key.
 _OTHER_NAMES: Final = (
     ("januar", "jänner", "janvier", "janv", "enero", "gennaio", "janeiro", "januari",
      "styczeń", "stycznia"),
@@ -114,6 +123,20 @@ _OTHER_NAMES: Final = (
     ("dezember", "dez", "décembre", "déc", "diciembre", "dicembre", "dezembro", "grudzień",
      "grudnia"),
 )  # fmt: skip
+_CYRILLIC_NAMES: Final = (
+    ("января", "січня"),
+    ("февраля", "лютого"),
+    ("марта", "березня"),
+    ("апреля", "квітня"),
+    ("мая", "травня"),
+    ("июня", "червня"),
+    ("июля", "липня"),
+    ("августа", "серпня"),
+    ("сентября", "вересня"),
+    ("октября", "жовтня"),
+    ("ноября", "листопада"),
+    ("декабря", "грудня"),
+)
 
 
 def _fold(word: str) -> str:
@@ -139,7 +162,9 @@ _LATVIAN_FORMS: Final = tuple(
     tuple(stem + ending for ending in endings) for stem, endings in _LATVIAN_STEMS
 )
 _ENGLISH_MONTHS: Final = _month_table(_ENGLISH_NAMES)
-_MONTHS: Final = _month_table(_LATVIAN_FORMS, _LATVIAN_ABBREVIATIONS, _ENGLISH_NAMES, _OTHER_NAMES)
+_MONTHS: Final = _month_table(
+    _LATVIAN_FORMS, _LATVIAN_ABBREVIATIONS, _ENGLISH_NAMES, _OTHER_NAMES, _CYRILLIC_NAMES
+)
 
 # Horizontal space only (NBSP included): a date never spans a line break.
 _SP = r"[^\S\n]*"
@@ -291,3 +316,114 @@ def is_plausible(d: dt.date, *, today: dt.date) -> bool:
     ``today`` cover time zones and pages dated for the next morning.
     """
     return d.year >= 1990 and d <= today + dt.timedelta(days=2)
+
+
+# An ISO 8601 timestamp with a time of day and, often, an offset:
+# 2019-10-04T10:00:00+03:00, 2020-05-02T02:54:29.000Z, 2020-01-20T09:49:32+0000.
+_TIMESTAMP: Final = re.compile(
+    r"(?<![\w./-])(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<h>\d{2}):(?P<m>\d{2})"
+    r"(?::\d{2}(?:[.,]\d+)?)?\s*(?P<zone>Z|[+-]\d{2}:?\d{2})?(?!\d)"
+)
+
+
+def parse_timestamp(text: str) -> dt.datetime | None:
+    """The first ISO 8601 date and time in ``text``, aware when it states an
+    offset (``Z``, ``+03:00``, ``+0300``), naive otherwise; None if it has none."""
+    match = _TIMESTAMP.search(text)
+    if match is None:
+        return None
+    try:
+        day = dt.date.fromisoformat(match["date"])
+        moment = dt.datetime(day.year, day.month, day.day, int(match["h"]), int(match["m"]))
+    except ValueError:
+        return None
+    zone = match["zone"]
+    if zone is None:
+        return moment
+    if zone == "Z":
+        return moment.replace(tzinfo=dt.UTC)
+    hours, minutes = int(zone[1:3]), int(zone[-2:])
+    if hours > 14 or minutes > 59:
+        return None
+    offset = dt.timedelta(hours=hours, minutes=minutes)
+    return moment.replace(tzinfo=dt.timezone(-offset if zone[0] == "-" else offset))
+
+
+class _EuropeanZone(dt.tzinfo):
+    """A European time zone: ``standard`` hours east of UTC, one more in summer.
+
+    Summer time runs from 01:00 UTC on the last Sunday of March to 01:00 UTC
+    on the last Sunday of October, the same instant all over the EU.
+    """
+
+    def __init__(self, standard: int) -> None:
+        self._standard = dt.timedelta(hours=standard)
+
+    def utcoffset(self, moment: dt.datetime | None) -> dt.timedelta:
+        return self._standard + self.dst(moment)
+
+    def dst(self, moment: dt.datetime | None) -> dt.timedelta:
+        if moment is None:
+            return dt.timedelta(0)
+        # A local time read as summer time; the hour that autumn repeats is
+        # taken as its first, summer, pass.
+        utc = moment.replace(tzinfo=None) - self._standard - dt.timedelta(hours=1)
+        return dt.timedelta(hours=1) if _is_summer(utc) else dt.timedelta(0)
+
+    def fromutc(self, moment: dt.datetime) -> dt.datetime:
+        utc = moment.replace(tzinfo=None)
+        shift = self._standard + dt.timedelta(hours=1 if _is_summer(utc) else 0)
+        return (utc + shift).replace(tzinfo=self)
+
+    def tzname(self, moment: dt.datetime | None) -> str:
+        return f"UTC+{self.utcoffset(moment).seconds // 3600}"
+
+
+def _is_summer(utc: dt.datetime) -> bool:
+    """Whether EU summer time is on at ``utc`` (a naive UTC time)."""
+    hour = dt.timedelta(hours=1)
+    return _last_sunday(utc.year, 3) + hour <= utc < _last_sunday(utc.year, 10) + hour
+
+
+def _last_sunday(year: int, month: int) -> dt.datetime:
+    """Midnight (as a naive UTC time) of the last Sunday of ``month``."""
+    last = dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+    sunday = last - dt.timedelta(days=(last.weekday() + 1) % 7)
+    return dt.datetime(sunday.year, sunday.month, sunday.day)
+
+
+# Languages written in one European time zone almost everywhere they are
+# published: a page in them that stamps its date in UTC was published on the
+# local day of Central (+1) or Eastern (+2) European time. English, Spanish
+# and Portuguese are left out: they are published in many zones.
+_ZONE_BY_LANGUAGE: Final = MappingProxyType(
+    {
+        **dict.fromkeys(
+            ("de", "fr", "it", "nl", "pl", "cs", "sk", "sl", "hr", "hu", "da", "sv", "nb", "nn",
+             "no", "sr", "bs", "mk", "sq", "lb", "ca"),
+            1,
+        ),
+        **dict.fromkeys(("lv", "lt", "et", "fi", "el", "bg", "ro", "uk"), 2),
+    }
+)  # fmt: skip
+
+
+def zone_of_language(language: str) -> dt.tzinfo | None:
+    """The time zone pages in ``language`` (``"de"``, ``"lv-LV"``) are published in, if one."""
+    standard = _ZONE_BY_LANGUAGE.get(language.strip().lower()[:2])
+    return None if standard is None else _EuropeanZone(standard)
+
+
+def local_day(text: str, zone: dt.tzinfo | None) -> dt.date | None:
+    """The publication day a machine-readable date value states.
+
+    A timestamp with an offset is read on its own local day (the day in the
+    offset it was written with, which is the publisher's); one in UTC is
+    moved into ``zone``, the publisher's zone when the page's language tells
+    it, since "2019-10-03T21:30:00Z" is 4 October in Riga. Anything else is
+    read as written.
+    """
+    moment = parse_timestamp(text)
+    if moment is not None and zone is not None and moment.utcoffset() == dt.timedelta(0):
+        return moment.astimezone(zone).date()
+    return parse_date(text)

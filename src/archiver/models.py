@@ -129,6 +129,7 @@ class Source:
     article_pattern: str = ""
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
+    id_url: str = ""
     profile: str | None = None
     host_aliases: tuple[tuple[str, str], ...] = ()
     drop_params: tuple[str, ...] = ()

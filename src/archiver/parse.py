@@ -14,13 +14,13 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from archiver import dates, generic, urls
+from archiver import datefind, dates, generic, urls
 from archiver.charset import decode_body
 from archiver.models import Article, Link, Page, ParseResult
 from archiver.sources import Profile, find_profile
 
 # Bump when a change to parsing changes what pages give; `reparse` records it.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 _BLOCK_TAGS = frozenset(
     [
@@ -161,8 +161,14 @@ def _parse_with_profile(tree: LexborHTMLParser, url: str | None, profile: Profil
         lines = text_lines(container)
         links = body_links(container, _base_url(tree, url))
     department = _first_text(tree, profile.department) or None
+    if department is not None and profile.department_pattern:
+        department = _department_in(re.fullmatch(profile.department_pattern, department))
     if profile.department_in_last_line and lines and _OFFICE.match(lines[-1]):
         department = lines.pop()
+    signed = re.fullmatch(profile.signature, lines[-1]) if profile.signature and lines else None
+    if signed is not None:
+        lines.pop()
+        department = department or _department_in(signed)
     published = _profile_date(tree, profile.date)
     if not is_article:
         warnings.append(f"not an article: no {' or '.join(profile.required)} on the page")
@@ -184,13 +190,21 @@ def _parse_with_profile(tree: LexborHTMLParser, url: str | None, profile: Profil
     )
 
 
+def _department_in(found: re.Match[str] | None) -> str | None:
+    """The `department` group of a profile pattern's match (the whole match without one)."""
+    if found is None:
+        return None
+    text = found.groupdict().get("department", found.group(0)) or ""
+    return _ANY_SPACE.sub(" ", text).strip() or None
+
+
 def _parse_generic(tree: LexborHTMLParser, url: str | None) -> ParseResult:
     base = _base_url(tree, url)
     canonical = _canonical_link(tree, url)
     found = generic.extract_generic(tree)
     lines = list(found.lines)
     department, signed = _signature(lines)
-    published = found.published or signed or found.printed or generic.text_date(found.lines)
+    published = found.published or signed or found.printed or datefind.text_date(found.lines)
     container = found.container
     links = body_links(container, base) if container is not None else ()
     body = "\n".join(lines)
@@ -329,8 +343,10 @@ def _signature(lines: list[str]) -> tuple[str | None, dt.date | None]:
 
 
 def _base_url(tree: LexborHTMLParser, url: str | None) -> str | None:
+    if not url:
+        return url
     base = tree.css_first("base[href]")
-    if base is not None and url:
+    if base is not None:
         resolved = urls.absolutize(base.attributes.get("href") or "", url)
         if resolved:
             return resolved
@@ -338,8 +354,10 @@ def _base_url(tree: LexborHTMLParser, url: str | None) -> str | None:
 
 
 def _canonical_link(tree: LexborHTMLParser, url: str | None) -> str | None:
+    if not url:
+        return None
     node = tree.css_first("link[rel=canonical]")
-    if node is None or not url:
+    if node is None:
         return None
     return urls.absolutize(node.attributes.get("href") or "", url)
 

@@ -26,7 +26,7 @@ import hashlib
 import json
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,10 +43,11 @@ SCHEMA_VERSION = 2
 # What a v1 archive had instead: sqlite-utils' external-content FTS and its triggers.
 _V1_FTS = ("articles_ai", "articles_ad", "articles_au")
 
-# How many matches, newest archived first, `Store.search` ranks by default:
-# bm25 over every match of a word found in half of a million articles takes
-# ~200 ms, over this many a few ms (bench/archive.py).
-SEARCH_CANDIDATES = 1000
+# How many matches, newest archived first, `Store.search` ranks by default.
+# Ranking every match of a word found in half of a million articles takes
+# seconds; this many keep the default search of bench/archive.py near its
+# 50 ms target even when a filter makes it walk 40x as many matches.
+SEARCH_CANDIDATES = 300
 
 SaveStatus = Literal["new", "updated", "unchanged", "duplicate"]
 
@@ -98,6 +99,8 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_content_hash ON articles(content_hash);
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE INDEX IF NOT EXISTS articles_search_filters
+    ON articles(id, source, published, department);
 CREATE TABLE IF NOT EXISTS article_urls (
     url TEXT PRIMARY KEY,
     article_id INTEGER NOT NULL REFERENCES articles(id)
@@ -216,6 +219,61 @@ def _best_snippet(article: StoredArticle, parsed: ParsedQuery) -> Snippet:
     return max(candidates, key=lambda c: len(c.marks))
 
 
+# The parsed fields of an article as the `articles` table stores them.
+PARSED_FIELDS = ("title", "body", "published", "department", "links")
+
+
+def parsed_fields(article: Article) -> tuple[Any, ...]:
+    """An article's `PARSED_FIELDS` in their stored form (NFC text, ISO date, links as JSON)."""
+    return (
+        nfc(article.title),
+        nfc(article.body),
+        article.published.isoformat() if article.published else None,
+        nfc(article.department) if article.department else None,
+        json.dumps(
+            [{"url": ln.url, "text": nfc(ln.text), "kind": ln.kind} for ln in article.links],
+            ensure_ascii=False,
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReparseInput:
+    """An article as stored (`fields` in `PARSED_FIELDS` order) with its raw page, for `reparse`.
+
+    The page stays an undecoded row until `page()`, so the work of decoding
+    it falls to whichever process parses it.
+    """
+
+    article_id: int
+    url: str
+    fields: tuple[Any, ...]
+    raw_page: tuple[Any, ...] | None
+
+    def page(self) -> Page | None:
+        """The raw page the article was parsed from, or None when none is stored."""
+        return None if self.raw_page is None else _page_from_row(self.raw_page)
+
+
+def _page_from_row(row: Sequence[Any]) -> Page:
+    """A `Page` from (url, final_url, status, headers, redirects, encoding, fetched_at, body)."""
+    # Decode with the codec chosen when the page was fetched, so a
+    # reparse sees exactly the text the crawl saw.
+    encoding = row[5]
+    text = "" if encoding in ("", "binary") else row[7].decode(encoding, errors="replace")
+    return Page(
+        url=row[0],
+        final_url=row[1],
+        status=row[2],
+        headers=tuple((k, v) for k, v in json.loads(row[3])),
+        body=row[7],
+        text=text,
+        encoding=encoding,
+        fetched_at=dt.datetime.fromisoformat(row[6]),
+        redirects=tuple(json.loads(row[4])),
+    )
+
+
 def _fold_or_none(text: str | None) -> str | None:
     return fold(text) if text is not None else None
 
@@ -272,6 +330,10 @@ class Store:
                 f"archive schema version {version} is newer than this archiver "
                 f"supports ({SCHEMA_VERSION}); upgrade archiver"
             )
+        # Search reads scattered pages of a file that can pass 10 GB: memory-
+        # mapped reads and a 64 MB page cache halve its time (bench/archive.py).
+        self.db.execute(f"PRAGMA mmap_size = {1 << 30}")
+        self.db.execute("PRAGMA cache_size = -65536")
         self.db.conn.create_function("archiver_keys", 1, keys, deterministic=True)
         self.db.conn.create_function("archiver_fold", 1, _fold_or_none, deterministic=True)
         if self.readonly:
@@ -583,21 +645,30 @@ class Store:
         ).fetchone()
         if row is None:
             raise StoreError(f"no stored page with id {page_id}")
-        # Decode with the codec chosen when the page was fetched, so a
-        # reparse sees exactly the text the crawl saw.
-        encoding = row[5]
-        text = "" if encoding in ("", "binary") else row[7].decode(encoding, errors="replace")
-        return Page(
-            url=row[0],
-            final_url=row[1],
-            status=row[2],
-            headers=tuple((k, v) for k, v in json.loads(row[3])),
-            body=row[7],
-            text=text,
-            encoding=encoding,
-            fetched_at=dt.datetime.fromisoformat(row[6]),
-            redirects=tuple(json.loads(row[4])),
-        )
+        return _page_from_row(row)
+
+    def reparse_batch(self, *, after_id: int, limit: int) -> list[ReparseInput]:
+        """Up to `limit` articles with ids above `after_id`, in id order, for `reparse`.
+
+        One query reads them with their raw pages, so a reparse of a big
+        archive costs little beyond the parsing itself.
+        """
+        rows = self.db.execute(
+            "SELECT a.id, a.url, a.title, a.body, a.published, a.department, a.links,"
+            " p.url, p.final_url, p.status, p.headers, p.redirects, p.encoding, p.fetched_at,"
+            " p.body FROM articles a LEFT JOIN pages p ON p.id = a.page_id"
+            " WHERE a.id > ? ORDER BY a.id LIMIT ?",
+            [after_id, limit],
+        ).fetchall()
+        return [
+            ReparseInput(
+                article_id=row[0],
+                url=row[1],
+                fields=tuple(row[2:7]),
+                raw_page=None if row[7] is None else tuple(row[7:]),
+            )
+            for row in rows
+        ]
 
     # --- articles ----------------------------------------------------------------
 
@@ -672,16 +743,7 @@ class Store:
         return SaveOutcome(status=status, article_id=article_id)
 
     def _fields(self, article: Article) -> dict[str, Any]:
-        return {
-            "title": nfc(article.title),
-            "body": nfc(article.body),
-            "published": article.published.isoformat() if article.published else None,
-            "department": nfc(article.department) if article.department else None,
-            "links": json.dumps(
-                [{"url": ln.url, "text": nfc(ln.text), "kind": ln.kind} for ln in article.links],
-                ensure_ascii=False,
-            ),
-        }
+        return dict(zip(PARSED_FIELDS, parsed_fields(article), strict=True))
 
     def _insert_article(
         self,
@@ -763,17 +825,17 @@ class Store:
     def replace_parsed_fields(self, article_id: int, article: Article, parser_version: str) -> bool:
         """Overwrite an article's parsed fields (after `reparse`); True if anything changed.
 
-        The current version row is updated too: a parser fix is not an edit by
-        the site, so it does not make a new version.
+        Nothing is written when the fields are the same, whatever parser
+        version made them: `parser_version` names the version that last
+        changed them. The current version row is updated too: a parser fix is
+        not an edit by the site, so it does not make a new version.
         """
-        fields = self._fields(article)
+        new = parsed_fields(article)
         current = self.db.execute(
-            "SELECT title, body, published, department, links, parser_version FROM articles"
-            " WHERE id = ?",
+            "SELECT title, body, published, department, links FROM articles WHERE id = ?",
             [article_id],
         ).fetchone()
-        new = (*(fields[k] for k in ("title", "body", "published", "department", "links")),)
-        if tuple(current[:5]) == new and current[5] == parser_version:
+        if tuple(current) == new:
             return False
         chash = content_hash(article)
         with self.transaction():
@@ -788,7 +850,7 @@ class Store:
                 " (SELECT versions FROM articles WHERE id = ?)",
                 [*new[:4], chash, article_id, article_id],
             )
-        return tuple(current[:5]) != new
+        return True
 
     def article_count(self) -> int:
         """How many articles the archive holds."""
@@ -865,43 +927,62 @@ class Store:
         """
         parsed = parse_query(query)
         where, args = self._search_filters(sources, department, since, until)
-        # bm25 with the title weighted over department and body, in both the
-        # text and the key columns: a word in the headline says most about
-        # what an article is about. Scores are rounded so that near-equal
-        # ones count as ties, which the newer article wins.
-        ranked = (
-            "SELECT articles.*, bm25(articles_fts, 10.0, 1.0, 2.0, 10.0, 1.0, 2.0) AS score"
-            " FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid"
-            " WHERE articles_fts MATCH ? AND {where}"
-            " ORDER BY round(score, 6), articles.published DESC, articles.id DESC LIMIT ?"
+        conditions = " AND ".join(where)
+        # Filters and the tie-break read short columns of every candidate: from
+        # this covering index, not from rows that hold whole bodies, ~5x faster.
+        hint = (
+            " INDEXED BY articles_search_filters"
+            if self._has_index("articles_search_filters")
+            else ""
         )
-        if candidates is None:
-            sql, params = ranked.format(where=" AND ".join(where)), [parsed.fts, *args, limit]
-        else:
-            # FTS5 walks a term's matches by rowid, newest archived first, and
-            # stops after `candidates`; ranking then reads only those rows.
-            sql = (
-                "WITH candidates(id) AS MATERIALIZED (SELECT articles_fts.rowid FROM articles_fts"
-                " JOIN articles ON articles.id = articles_fts.rowid"
-                f" WHERE articles_fts MATCH ? AND {' AND '.join(where)}"
-                " ORDER BY articles_fts.rowid DESC LIMIT ?) "
-            ) + ranked.format(
-                where="articles_fts.rowid >= (SELECT min(id) FROM candidates)"
-                " AND articles_fts.rowid IN (SELECT id FROM candidates)"
-            )
-            params = [parsed.fts, *args, candidates, parsed.fts, limit]
+        join = f" JOIN articles{hint} ON articles.id = articles_fts.rowid"
+        lowest = 0
         try:
-            rows = self.db.execute(sql, params).fetchall()
+            if candidates is not None:
+                # FTS5 walks the matches by rowid, newest archived first, and
+                # stops after `candidates` of them: the oldest one bounds the
+                # ranking below. The join is needed only to apply filters.
+                found = self.db.execute(
+                    f"SELECT articles_fts.rowid FROM articles_fts{join if args else ''}"
+                    f" WHERE articles_fts MATCH ? AND {conditions}"
+                    " ORDER BY articles_fts.rowid DESC LIMIT ?",
+                    [parsed.fts, *args, candidates],
+                ).fetchall()
+                lowest = found[-1][0] if len(found) == candidates else 0
+            # bm25 with the title weighted over department and body, in both the
+            # text and the key columns: a word in the headline says most about
+            # what an article is about. Scores are rounded so that near-equal
+            # ones count as ties, which the newer article wins.
+            ranked = self.db.execute(
+                "SELECT articles.id, bm25(articles_fts, 10.0, 1.0, 2.0, 10.0, 1.0, 2.0) AS score"
+                f" FROM articles_fts{join} WHERE articles_fts MATCH ?"
+                f" AND articles_fts.rowid >= ? AND {conditions}"
+                " ORDER BY round(score, 6), articles.published DESC, articles.id DESC LIMIT ?",
+                [parsed.fts, lowest, *args, limit],
+            ).fetchall()
         except sqlite3.OperationalError as exc:
             raise QueryError(f"search query {query!r} is not valid FTS5 syntax: {exc}") from exc
+        found_ids = [article_id for article_id, _ in ranked]
+        rows = self.db.execute(
+            f"SELECT * FROM articles WHERE id IN ({', '.join('?' for _ in found_ids)})", found_ids
+        ).fetchall()
+        articles = {article.id: article for article in map(self._stored, rows)}
         hits = []
-        for row in rows:
-            article = self._stored(row[:-1])
+        for article_id, score in ranked:
+            article = articles[article_id]
             best = _best_snippet(article, parsed) if snippets else Snippet(text="", marks=())
             hits.append(
-                SearchHit(article=article, snippet=best.text, marks=best.marks, rank=float(row[-1]))
+                SearchHit(article=article, snippet=best.text, marks=best.marks, rank=float(score))
             )
         return hits
+
+    def _has_index(self, name: str) -> bool:
+        """Whether this archive has index `name` (a read-only open of an archive
+        last written by an older archiver may lack a newer index)."""
+        row = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", [name]
+        ).fetchone()
+        return row is not None
 
     def _search_filters(
         self,
@@ -923,9 +1004,11 @@ class Store:
             low, high = (since or dt.date.min).isoformat(), (until or dt.date.max).isoformat()
             where.append("articles.published BETWEEN ? AND ?")
             args.extend([low, high])
-            # Articles are archived roughly in date order, so the ids of a date
-            # range are a narrow band: telling FTS5 that band lets it skip the
-            # matches outside it instead of reading each one's article row.
+            # A nightly crawl archives articles in date order, so the ids of a
+            # date range mostly form a narrow band: telling FTS5 the band lets
+            # it skip the matches outside it instead of reading each one's
+            # row. Always correct; only as fast as the band is narrow (a
+            # backfill archives a listing newest first and widens it).
             band = self.db.execute(
                 "SELECT min(id), max(id) FROM articles WHERE published BETWEEN ? AND ?",
                 [low, high],

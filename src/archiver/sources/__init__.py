@@ -7,9 +7,11 @@ file per site family; `PROFILES` lists them in the order they are tried.
 from __future__ import annotations
 
 from archiver.sources.base import Profile
+from archiver.sources.joomla import JOOMLA
 from archiver.sources.kekava import KEKAVA_OLD_CMS, KEKAVA_WORDPRESS
+from archiver.sources.state_platform import STATE_PLATFORM
 
-PROFILES: tuple[Profile, ...] = (KEKAVA_OLD_CMS, KEKAVA_WORDPRESS)
+PROFILES: tuple[Profile, ...] = (KEKAVA_OLD_CMS, KEKAVA_WORDPRESS, STATE_PLATFORM, JOOMLA)
 
 __all__ = ["PROFILES", "Profile", "find_profile"]
 

@@ -1,0 +1,223 @@
+"""What is never article text, as data, and the passes that remove it.
+
+The generic extractor asks two questions of a page before it reads the text:
+which elements can never hold article text (scripts, navigation, hidden
+blocks: *junk*), and which blocks are named, by their class or id, as page
+furniture (comment threads, share bars, sidebars: *boilerplate*). Both are
+answered here. CSS substring selectors (`[class*=comment i]`, sixty words
+of them, each tried on every element) cost more than the parse itself, so
+the names are read differently: one `[class], [id]` query, then one regular
+expression, factored by first letters, over each distinct lower-cased name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborNode
+
+__all__ = [
+    "CONTROL_LINE",
+    "drop_boilerplate",
+    "drop_junk",
+    "drop_strong_boilerplate",
+    "is_named_boilerplate",
+]
+
+# Elements that never hold article text, removed before anything is measured.
+# Elements that hold no text at all (<input>, <picture>, <video>) are left to
+# the line reader, which skips them: each tag here costs a test per element.
+JUNK_TAGS = frozenset(
+    (
+        *("script", "style", "noscript", "template", "svg", "iframe", "button", "select"),
+        *("textarea", "label", "nav", "aside", "figure", "figcaption", "picture", "dialog"),
+        "menu",
+    )
+)
+# ARIA roles of page chrome: menus, sidebars, the page footer, pop-ups.
+JUNK_ROLES = frozenset({"navigation", "complementary", "contentinfo", "dialog", "alert"})
+_JUNK = ", ".join(
+    (
+        *sorted(JUNK_TAGS),
+        "[hidden]",
+        "[aria-hidden=true]",
+        *(f"[role={role}]" for role in sorted(JUNK_ROLES)),
+        "[style*=none i]",
+        "[style*=hidden i]",
+    )
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# The page's own header and footer (today's date, name days, contacts); an
+# article's header or footer, inside <article> or <main>, stays.
+_CHROME_TAGS = frozenset({"header", "footer"})
+_ARTICLE_TAGS = frozenset({"main", "article"})
+
+# Words that, inside a class or id, name a block that is not article text.
+# They count only at the start of a name part ("comment-list", "commentlist",
+# "l-sidebar"), never inside a word: "APageRoot" is no "pager".
+#
+# Comment threads, cookie banners, share bars and related-article lists go
+# before the container is chosen: a long comment thread (blog posts with
+# forty replies) or a teaser wall (news sites) would win it otherwise.
+STRONG_BOILERPLATE_WORDS = (
+    *("comment", "disqus", "respond", "reply", "cookie", "consent", "gdpr", "sikdat"),
+    *("share", "sharing", "social", "related", "recommend", "newsletter", "outbrain"),
+    "taboola",
+)
+# The rest name wrappers too often ("l-sidebar-fixed l-article-body" on news
+# sites, "modal-enabled" on blogs): they go only inside the chosen container.
+BOILERPLATE_WORDS = (
+    *STRONG_BOILERPLATE_WORDS,
+    *("breadcrumb", "sidebar", "widget", "banner", "subscribe", "signup", "promo", "advert"),
+    *("sponsor", "pagination", "pager", "navbar", "skip-link", "site-header", "site-footer"),
+    *("masthead", "popup", "modal", "byline", "author", "post-meta", "entry-meta"),
+    *("article-meta", "tags", "toolbar", "print", "gallery", "slideshow", "carousel"),
+    *("lightbox", "caption", "credit", "rating", "login", "search", "most-popular"),
+    *("trending", "read-more", "readmore", "sr-only", "visually-hidden", "screen-reader"),
+    *("top-bar", "topbar"),
+    # Latvian portals: name days and weather in the page chrome.
+    *("nameday", "vardadien", "weather", "laikapstak"),
+)
+
+
+def _prefix_tree(words: list[str]) -> str:
+    """`words` as one alternation factored by first letters ("s(?:hare|idebar)").
+
+    Python's regular expressions try every branch of an alternation at every
+    position; factored, a position fails on its first letter. A word that is
+    a prefix of another matches alone (a match is a prefix match anyway).
+    """
+    by_first: dict[str, list[str]] = {}
+    for word in words:
+        by_first.setdefault(word[0], []).append(word[1:])
+    branches = []
+    for first, rests in sorted(by_first.items()):
+        if "" in rests:
+            branches.append(re.escape(first))
+        elif len(rests) == 1:
+            branches.append(re.escape(first + rests[0]))
+        else:
+            branches.append(f"{re.escape(first)}(?:{_prefix_tree(rests)})")
+    return "|".join(branches)
+
+
+def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of `words` at the start of a name part, in lower-cased names."""
+    return re.compile(rf"(?<![a-z])(?:{_prefix_tree(sorted(set(words)))})")
+
+
+_STRONG_PATTERN = _word_pattern(STRONG_BOILERPLATE_WORDS)
+_BOILERPLATE_PATTERN = _word_pattern(BOILERPLATE_WORDS)
+
+# A boilerplate-looking element holding this share of the text around it is
+# a wrapper ("page has-sidebar", "comments-open"), not the boilerplate itself.
+_WRAPPER_SHARE = 0.5
+# Comment threads may outweigh the article (blogs with forty replies), so the
+# strong words give way only to an element holding most of the page.
+_STRONG_WRAPPER_SHARE = 0.7
+_NEVER_DROPPED = frozenset({"html", "body", "main", "article"})
+# What an element that holds the article has and a comment thread has not.
+_ARTICLE_MARKS = "h1, [itemprop=articleBody]"
+
+# Whole lines that are controls or labels, in the languages the archive meets.
+CONTROL_LINE = re.compile(
+    r"^(?:advertisement|anzeige|reklāma|reklama|share|share this|share this article"
+    r"|read more|lasīt vairāk|vairāk|drukāt|drukājama versija|tulkot|print|email|e-mail"
+    r"|tweet|facebook|twitter|linkedin|whatsapp|pinterest|close|caption|back to top"
+    r"|continue reading|related|related articles|see also|skatīt arī)\W*$",
+    re.I,
+)
+
+
+def drop_junk(body: LexborNode) -> None:
+    """Remove the junk, then the page-level header and footer.
+
+    An article's own header stays: German and Italian news sites put the
+    lead paragraph there, next to the headline.
+    """
+    for node in body.css(_JUNK):
+        if node.tag in JUNK_TAGS or _is_hidden(node.attributes):
+            node.decompose()
+    for node in body.css("header, footer"):
+        if node.parent is not None and not _inside(node, _ARTICLE_TAGS):
+            node.decompose()
+
+
+def _is_hidden(attributes: dict[str, str | None]) -> bool:
+    if "hidden" in attributes or attributes.get("aria-hidden") == "true":
+        return True
+    if attributes.get("role") in JUNK_ROLES:
+        return True
+    style = attributes.get("style")
+    return style is not None and _HIDDEN_STYLE.search(style) is not None
+
+
+def _inside(node: LexborNode, tags: frozenset[str]) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag in tags:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _named(root: LexborNode, pattern: re.Pattern[str]) -> list[LexborNode]:
+    """The elements under `root` (itself included) whose class or id `pattern` finds."""
+    seen: dict[str, bool] = {}
+    return [node for node in root.css("[class], [id]") if _has_name(node.attributes, pattern, seen)]
+
+
+def _has_name(
+    attributes: dict[str, str | None], pattern: re.Pattern[str], seen: dict[str, bool]
+) -> bool:
+    """Whether `pattern` finds a word in the class or id in `attributes`.
+
+    Class names repeat on a page (every menu item, every teaser), so each
+    distinct one is searched once; `seen` remembers the answers.
+    """
+    for name in (attributes.get("class"), attributes.get("id")):
+        if not name:
+            continue
+        hit = seen.get(name)
+        if hit is None:
+            hit = seen[name] = pattern.search(name.lower()) is not None
+        if hit:
+            return True
+    return False
+
+
+def drop_strong_boilerplate(body: LexborNode) -> None:
+    """Remove comment threads, cookie banners, share bars and related lists."""
+    whole = -1
+    for node in _named(body, _STRONG_PATTERN):
+        if node.parent is None or node.tag in _NEVER_DROPPED:
+            continue
+        # A wrapper of the article holds its headline; a comment thread, even
+        # one longer than the article, does not.
+        if node.css_first(_ARTICLE_MARKS) is not None:
+            continue
+        if whole < 0:
+            whole = len(body.text())
+        if len(node.text()) < _STRONG_WRAPPER_SHARE * whole:
+            node.decompose()
+
+
+def drop_boilerplate(container: LexborNode) -> None:
+    """Remove blocks named as boilerplate inside the chosen container.
+
+    Done after the container is chosen, and never to the container itself,
+    because the words also name wrappers of the article: "l-sidebar-fixed
+    l-article-body" on news sites, "entry-content-read-more" on blogs.
+    """
+    whole = len(container.text())
+    top = container.mem_id
+    for node in _named(container, _BOILERPLATE_PATTERN):
+        if node.parent is None or node.tag in _NEVER_DROPPED or node.mem_id == top:
+            continue
+        if len(node.text()) < _WRAPPER_SHARE * whole:
+            node.decompose()
+
+
+def is_named_boilerplate(node: LexborNode) -> bool:
+    """Whether the class or id of `node` names it as boilerplate."""
+    return _has_name(node.attributes, _BOILERPLATE_PATTERN, {})

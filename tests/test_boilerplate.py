@@ -1,0 +1,112 @@
+"""Junk and boilerplate removal, on small hand-written pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from archiver import boilerplate
+from archiver.boilerplate import BOILERPLATE_WORDS
+
+TEXT = "The council approved the new budget for road repairs and school insulation. "
+
+
+def body_of(html: str) -> LexborNode:
+    body = LexborHTMLParser(f"<html><body>{html}</body></html>").body
+    assert body is not None
+    return body
+
+
+NAMES = [
+    "comment-list",
+    "commentlist",
+    "l-sidebar",
+    "APageRoot",
+    "c-entry",
+    "SHARE-bar",
+    "post_sharing",
+    "entry-content-read-more",
+    "topbar",
+    "laptop",
+    "x skip-link",
+    "most-popular-box",
+    "readmore",
+    "reader",
+    "",
+]
+
+
+@pytest.mark.parametrize("name", NAMES, ids=[name or "empty" for name in NAMES])
+def test_factored_pattern_finds_exactly_what_the_plain_word_list_finds(name: str) -> None:
+    plain = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, BOILERPLATE_WORDS)) + ")", re.I)
+    node = body_of(f"<div class='{name}'>x</div>").css_first("div")
+    assert node is not None
+    assert boilerplate.is_named_boilerplate(node) == (plain.search(name) is not None)
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        "style='display:none'",
+        "style='DISPLAY: None;'",
+        "style='color: red; visibility:hidden'",
+        "hidden",
+        "aria-hidden='true'",
+        "role='navigation'",
+        "role='complementary'",
+    ],
+    ids=[
+        "display-none",
+        "display-none-spaced",
+        "visibility-hidden",
+        "hidden",
+        "aria",
+        "nav",
+        "side",
+    ],
+)
+def test_hidden_and_chrome_roles_are_junk(attributes: str) -> None:
+    body = body_of(f"<p>{TEXT}</p><div {attributes}>Hidden teaser text</div>")
+    boilerplate.drop_junk(body)
+    assert "Hidden teaser" not in body.text()
+
+
+def test_visible_styles_and_other_roles_stay() -> None:
+    body = body_of(f"<div style='display: block' role='main'><p>{TEXT}</p></div>")
+    boilerplate.drop_junk(body)
+    assert TEXT.strip() in body.text()
+
+
+def test_page_header_goes_but_the_articles_own_header_stays() -> None:
+    body = body_of(
+        "<header>Today: 25.11.2026.</header>"
+        f"<article><header><p>The lead.</p></header><p>{TEXT}</p></article>"
+    )
+    boilerplate.drop_junk(body)
+    assert "Today" not in body.text() and "The lead." in body.text()
+
+
+def test_strong_boilerplate_goes_unless_it_holds_the_headline_or_most_of_the_page() -> None:
+    body = body_of(
+        f"<div class='comments-open'><h1>Title</h1><p>{TEXT * 3}</p>"
+        "<div class='share-bar'><a href='#'>Share on Facebook</a></div>"
+        f"<ol class='commentlist'><li>{TEXT}</li></ol></div>"
+    )
+    boilerplate.drop_strong_boilerplate(body)
+    text = body.text()
+    assert "Title" in text and "Share on" not in text and text.count(TEXT.strip()) == 3
+
+
+def test_named_wrapper_holding_half_the_container_keeps_the_article() -> None:
+    container = body_of(
+        "<div id='c'><div class='byline'>By a reporter of the town paper</div>"
+        f"<div class='entry-content entry-content-read-more'><p>{TEXT}</p>"
+        "<div class='wp-caption-text'>A photo caption</div></div></div>"
+    ).css_first("#c")
+    assert container is not None
+    boilerplate.drop_boilerplate(container)
+    text = container.text()
+    assert TEXT.strip() in text
+    assert "reporter" not in text and "caption" not in text
