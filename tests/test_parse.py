@@ -352,3 +352,27 @@ def test_labelled_publication_date_is_read_anywhere_on_the_page() -> None:
 def test_lead_paragraph_dateline(lead: str, expected: dt.date | None) -> None:
     html = plain_page(f"<div class='story'><p>{lead} {LONG * 3}</p></div>")
     assert extract(html).published == expected
+
+
+def test_a_line_that_is_only_a_date_is_the_last_resort() -> None:
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 8}</p></div>", extra="<div><h5>23.01.2019</h5></div>"
+    )
+    assert extract(html).published == dt.date(2019, 1, 23)
+
+
+def test_a_date_inside_a_sentence_is_not_a_lone_date() -> None:
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 8}</p></div>",
+        extra="<div>The next meeting of the town council takes place on 23.01.2019"
+        " in the hall.</div>",
+    )
+    assert extract(html).published is None
+
+
+def test_the_articles_own_signature_date_beats_a_lone_date_elsewhere() -> None:
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 3}</p><p>04.10.2019.</p></div>",
+        extra="<div class='events'><div>05.12.2019</div></div>",
+    )
+    assert extract(html).published == dt.date(2019, 10, 4)

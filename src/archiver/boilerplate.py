@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 # Elements that never hold article text, removed before anything is measured.
-# Elements that hold no text at all (<input>, <picture>, <video>) are left to
+# Elements that hold no text at all (<input>, <embed>, <video>) are left to
 # the line reader, which skips them: each tag here costs a test per element.
 JUNK_TAGS = frozenset(
     (
@@ -36,9 +36,14 @@ JUNK_TAGS = frozenset(
 )
 # ARIA roles of page chrome: menus, sidebars, the page footer, pop-ups.
 JUNK_ROLES = frozenset({"navigation", "complementary", "contentinfo", "dialog", "alert"})
+# The page's own header and footer (today's date, name days, contacts); an
+# article's header or footer, inside <article> or <main>, stays.
+_CHROME_TAGS = frozenset({"header", "footer"})
+# One query finds the junk and the page chrome.
 _JUNK = ", ".join(
     (
         *sorted(JUNK_TAGS),
+        *sorted(_CHROME_TAGS),
         "[hidden]",
         "[aria-hidden=true]",
         *(f"[role={role}]" for role in sorted(JUNK_ROLES)),
@@ -47,9 +52,6 @@ _JUNK = ", ".join(
     )
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-# The page's own header and footer (today's date, name days, contacts); an
-# article's header or footer, inside <article> or <main>, stays.
-_CHROME_TAGS = frozenset({"header", "footer"})
 _ARTICLE_TAGS = frozenset({"main", "article"})
 
 # Words that, inside a class or id, name a block that is not article text.
@@ -135,11 +137,14 @@ def drop_junk(body: LexborNode) -> None:
     An article's own header stays: German and Italian news sites put the
     lead paragraph there, next to the headline.
     """
+    chrome: list[LexborNode] = []
     for node in body.css(_JUNK):
         if node.tag in JUNK_TAGS or _is_hidden(node.attributes):
             node.decompose()
-    for node in body.css("header, footer"):
-        if node.parent is not None and not _inside(node, _ARTICLE_TAGS):
+        elif node.tag in _CHROME_TAGS:
+            chrome.append(node)
+    for node in chrome:
+        if not _inside(node, _ARTICLE_TAGS):
             node.decompose()
 
 

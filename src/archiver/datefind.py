@@ -231,6 +231,17 @@ def labelled_date(body: LexborNode) -> dt.date | None:
     return None
 
 
+def lone_date(body: LexborNode) -> dt.date | None:
+    """The first line of the page that is a date and little else."""
+    for line in body.text(separator="\n").split("\n"):
+        if len(line) > 40:
+            continue
+        matches = dates.find_dates(line)
+        if matches and len(line.strip()) - (matches[0].end - matches[0].start) <= 12:
+            return matches[0].date
+    return None
+
+
 def dateline(body: LexborNode, headline: LexborNode | None = None) -> dt.date | None:
     """The first date printed next to the headline (`headline`, when it is
     still on the page, else the first <h1>)."""

@@ -214,6 +214,8 @@ _PATTERNS: Final = tuple(
     )
 )
 
+_DIGIT: Final = re.compile(r"\d")
+
 # "plkst. 10.05" is a time of day (Latvian writes times with a dot), not 10 May.
 _TIME_PREFIX: Final = re.compile(r"\b(?:plkst|pulksten)\.?\s*$", re.IGNORECASE)
 
@@ -271,6 +273,8 @@ def find_dates(text: str, *, default_year: int | None = None) -> tuple[DateMatch
     (``14.04.``) are returned only when ``default_year`` is given, with
     ``has_year=False``.
     """
+    if _DIGIT.search(text) is None:
+        return ()  # every date form has a number; most lines of a page have none
     # Where matches overlap the longest wins ("2019. gada 17. oktobrī" over its
     # tail "17. oktobrī", "04.10.2019" over "04.10"). Invalid dates take part,
     # so "31.02.2019." is skipped whole instead of leaving a yearless "31.02".

@@ -82,13 +82,16 @@ class GenericArticle:
 
     `published` is the date the page states for machines (JSON-LD, meta tags,
     the canonical URL); `printed` the one printed next to the headline or in
-    a dateline element, looked for only when there is no `published`.
+    a dateline element, looked for only when there is no `published`; `lone`
+    the first line of the page that is a date and little else, the last
+    resort when neither is found.
     """
 
     title: str
     lines: tuple[str, ...]
     published: dt.date | None
     printed: dt.date | None
+    lone: dt.date | None
     container: LexborNode | None
 
 
@@ -113,7 +116,7 @@ def extract_generic(tree: LexborHTMLParser) -> GenericArticle:
     body = tree.body
     if body is None:
         return GenericArticle(
-            title=title, lines=(), published=published, printed=None, container=None
+            title=title, lines=(), published=published, printed=None, lone=None, container=None
         )
     # Dates printed with the article, read only when the page states none for
     # machines: first in the <article> holding the headline, whose meta box
@@ -130,6 +133,7 @@ def extract_generic(tree: LexborHTMLParser) -> GenericArticle:
             or datefind.labelled_date(body)
             or datefind.dateline(body, headline)
         )
+    lone = datefind.lone_date(body) if published is None and printed is None else None
     boilerplate.drop_strong_boilerplate(body)
     container = _container(body)
     lines: list[str] = []
@@ -146,6 +150,7 @@ def extract_generic(tree: LexborHTMLParser) -> GenericArticle:
         lines=tuple(lines),
         published=published,
         printed=printed,
+        lone=lone,
         container=container,
     )
 

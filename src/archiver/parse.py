@@ -204,7 +204,9 @@ def _parse_generic(tree: LexborHTMLParser, url: str | None) -> ParseResult:
     found = generic.extract_generic(tree)
     lines = list(found.lines)
     department, signed = _signature(lines)
-    published = found.published or signed or found.printed or datefind.text_date(found.lines)
+    published = (
+        found.published or signed or found.printed or datefind.text_date(found.lines) or found.lone
+    )
     container = found.container
     links = body_links(container, base) if container is not None else ()
     body = "\n".join(lines)
@@ -269,8 +271,10 @@ def body_links(container: LexborNode, base: str | None) -> tuple[Link, ...]:
     for node in container.css("a[href]"):
         href = node.attributes.get("href") or ""
         url = urls.absolutize(href, base) if base else (href if "://" in href else None)
+        if url is None or url in found:
+            continue
         text = _ANY_SPACE.sub(" ", node.text()).strip()
-        if url is None or url in found or text.lower() in _CONTROL_TEXTS:
+        if text.lower() in _CONTROL_TEXTS:
             continue
         found[url] = Link(
             url=url, text=text, kind="attachment" if urls.is_attachment(url) else "page"
