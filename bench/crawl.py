@@ -30,8 +30,11 @@ own:
   UPDATE or DELETE touched, including ones put back; the crawl's own two
   writes to `crawls` taken off).
 
-Times are medians of `--repeat` runs; the machine is shared, so read the
-ratios, not the times.
+Peak RSS is `VmHWM`; it counts the archive file's pages that SQLite maps
+(`PRAGMA mmap_size`) and each connection's page cache, so it follows the
+archive's size. "anon at end" (`RssAnon` before the archive is closed) is the
+heap alone. Times are medians of `--repeat` runs; the machine is shared, so
+read the ratios, not the times.
 """
 
 from __future__ import annotations
@@ -142,9 +145,23 @@ def serve(root: Path, port_out: Connection, stop: Any) -> None:
 # --- the measurements (each in a fresh process) --------------------------------
 
 
+def status_mb(field: str) -> float:
+    """A memory figure of this process from /proc/self/status, in MB (0 off Linux)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def peak_rss_mb() -> float:
-    """This process's peak resident memory so far, in MB (Linux reports KB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident memory so far, in MB.
+
+    Linux's `VmHWM`: `getrusage`'s `ru_maxrss` survives `execve`, so a
+    spawned process would report its parent's peak if that was higher.
+    """
+    return status_mb("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def sources_of(size: Size) -> tuple[Source, ...]:
@@ -216,6 +233,7 @@ def run_crawl(
         seconds = time.perf_counter() - start
     # begin_crawl and finish_crawl: the run's own record in `crawls`.
     changes = store.db.conn.total_changes - changes - 2
+    anon = status_mb("RssAnon")  # heap, not the mmap of the archive file
     store.close()
     return {
         "seconds": seconds,
@@ -224,6 +242,7 @@ def run_crawl(
         "failures": report.failures,
         "changes": changes if workers == 1 else float("nan"),
         "rss": peak_rss_mb(),
+        "anon": anon,
     }
 
 
@@ -341,7 +360,7 @@ def report(all_results: Sequence[Results], delay: float, repeat: int) -> None:
     print("(a) politeness off: crawl vs bare httpx.Client, same URLs, sequential")
     print(
         f"{'site (hosts x articles)':<24} {'requests':>9} {'bare p/s':>9} {'crawl p/s':>10}"
-        f" {'crawl/bare':>11} {'bare RSS':>9} {'crawl RSS':>10}"
+        f" {'crawl/bare':>11} {'bare RSS':>9} {'crawl RSS':>10} {'anon at end':>12}"
     )
     for results in all_results:
         bare = results.median("bare", "requests") / results.median("bare", "seconds")
@@ -351,7 +370,7 @@ def report(all_results: Sequence[Results], delay: float, repeat: int) -> None:
             print(
                 f"{label:<24} {results.median(name, 'requests'):9.0f} {bare:9.0f}"
                 f" {crawled:10.0f} {crawled / bare:10.2f}x {results.peak('bare'):7.0f}MB"
-                f" {results.peak(name):8.0f}MB"
+                f" {results.peak(name):8.0f}MB {results.median(name, 'anon'):10.0f}MB"
             )
     print()
     print(f"(b) delay {delay} s per host, one thread per host: wall time vs the politeness floor")
@@ -371,7 +390,7 @@ def report(all_results: Sequence[Results], delay: float, repeat: int) -> None:
     print("(c) second run, nothing new: requests and rows written")
     print(
         f"{'site (hosts x articles)':<24} {'revisit':<24} {'requests':>9} {'per listing*':>12}"
-        f" {'rows differing':>15} {'total_changes':>14} {'RSS':>7}"
+        f" {'rows differing':>15} {'total_changes':>14} {'RSS':>7} {'anon at end':>12}"
     )
     for results in all_results:
         for name, measured in results.second.items():
@@ -380,6 +399,7 @@ def report(all_results: Sequence[Results], delay: float, repeat: int) -> None:
                 f"{results.size!s:<24} {name:<24} {measured['requests']:9.0f}"
                 f" {per_listing:12.1f} {measured['differing']:15.0f}"
                 f" {measured['changes']:14.0f} {measured['rss']:5.0f}MB"
+                f" {measured['anon']:10.0f}MB"
             )
     print("* requests per listing (start URL), robots.txt (one per host and run) not counted")
 
@@ -401,6 +421,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     report(all_results, args.delay, args.repeat)
+    print(f"(this process, which generated the sites: peak RSS {peak_rss_mb():.0f}MB)")
 
 
 if __name__ == "__main__":

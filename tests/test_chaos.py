@@ -74,6 +74,9 @@ def check_consistent(db: Path) -> int:
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+        if "articles" not in tables:
+            return 0  # killed before the schema was created: an empty archive is consistent
         orphans = conn.execute(
             "SELECT count(*) FROM articles a WHERE a.page_id NOT IN (SELECT id FROM pages)"
             " OR a.versions != (SELECT count(*) FROM article_versions v WHERE v.article_id = a.id)"

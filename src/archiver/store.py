@@ -211,11 +211,14 @@ class SearchHit:
     rank: float
 
 
-def _best_snippet(article: StoredArticle, parsed: ParsedQuery) -> Snippet:
+def _best_snippet(article: StoredArticle, parsed: ParsedQuery, seen: dict[str, bool]) -> Snippet:
     """The field with most matches; the body on a tie, for context."""
-    candidates = [snippet(article.body, parsed), snippet(article.title, parsed)]
+    candidates = [
+        snippet(article.body, parsed, seen=seen),
+        snippet(article.title, parsed, seen=seen),
+    ]
     if article.department:
-        candidates.append(snippet(article.department, parsed))
+        candidates.append(snippet(article.department, parsed, seen=seen))
     return max(candidates, key=lambda c: len(c.marks))
 
 
@@ -920,10 +923,11 @@ class Store:
         `department` (a part of its name, diacritics optional), `since` and
         `until` (publication dates, inclusive; undated articles drop out).
 
-        Only the `candidates` most recently archived matches are ranked (None:
-        all of them), so a word found in half the archive costs no more than a
-        rare one; `snippets=False` leaves `SearchHit.snippet` empty. Raises
-        `QueryError` for a query FTS5 rejects.
+        Only the `candidates` most recently archived matches (after filters)
+        are ranked, or all of them with `candidates=None`: ranking a word found
+        in half a million articles would otherwise take seconds.
+        `snippets=False` leaves `SearchHit.snippet` empty. Raises `QueryError`
+        for a query FTS5 rejects.
         """
         parsed = parse_query(query)
         where, args = self._search_filters(sources, department, since, until)
@@ -968,9 +972,10 @@ class Store:
         ).fetchall()
         articles = {article.id: article for article in map(self._stored, rows)}
         hits = []
+        seen: dict[str, bool] = {}
         for article_id, score in ranked:
             article = articles[article_id]
-            best = _best_snippet(article, parsed) if snippets else Snippet(text="", marks=())
+            best = _best_snippet(article, parsed, seen) if snippets else Snippet(text="", marks=())
             hits.append(
                 SearchHit(article=article, snippet=best.text, marks=best.marks, rank=float(score))
             )
