@@ -75,8 +75,11 @@ def check_consistent(db: Path) -> int:
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-        if "articles" not in tables:
-            return 0  # killed before the schema was created: an empty archive is consistent
+        if not {"articles", "article_urls", "article_versions", "articles_fts"} <= tables:
+            # Killed while the first run created the schema: no article can exist yet,
+            # and the next open creates what is missing.
+            assert "articles" not in tables or not conn.execute("SELECT 1 FROM articles").fetchone()
+            return 0
         orphans = conn.execute(
             "SELECT count(*) FROM articles a WHERE a.page_id NOT IN (SELECT id FROM pages)"
             " OR a.versions != (SELECT count(*) FROM article_versions v WHERE v.article_id = a.id)"
