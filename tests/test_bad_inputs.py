@@ -187,7 +187,7 @@ def test_hrefs_that_are_not_documents_are_skipped(href: str) -> None:
 
 
 ODD_BUT_FINE = {
-    "idn-host": ("https://ķekava.lv/Zinas/", "https://xn--ekava-8cb.lv/Zinas"),
+    "idn-host": ("https://ĶEKAVA.lv/Zinas/", "https://ķekava.lv/Zinas"),
     "relative-loop": ("https://kekava.lv/a/../a/./b/../b/", "https://kekava.lv/a/b"),
     "double-slashes": ("https://kekava.lv//pub//index.php", "https://kekava.lv/pub"),
 }
@@ -196,7 +196,7 @@ ODD_BUT_FINE = {
 @pytest.mark.parametrize(("url", "expected"), ODD_BUT_FINE.values(), ids=ODD_BUT_FINE.keys())
 def test_odd_but_valid_urls_canonicalise_without_error(url: str, expected: str) -> None:
     key = urls.canonicalize(url)
-    assert key.startswith("https://") and "/../" not in key and "//" not in key[8:]
+    assert key == expected
     assert urls.canonicalize(key) == key
 
 

@@ -1,7 +1,7 @@
 """The bundled fixture site: a real HTTP server on 127.0.0.1 standing in for real hosts.
 
 `archiver demo` and the tests crawl it. Its pages carry the real sites' URLs
-(`https://www.kekava.lv/pub/index.php?...`); `routed_transport` sends requests
+(`https://www.kekava.lv/pub/index.php?...`); `fetch.routed_transport` sends requests
 for those hosts to the local server with the original Host header, so the
 archive stores the real URLs whatever port the server got. Routing is an
 allow-list: a request for any other host fails before a socket is opened.
@@ -27,10 +27,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import httpx
-
-from archiver.fetch import routed_transport
 
 DEFAULT_LAST_MODIFIED = "Mon, 01 Jan 2024 00:00:00 GMT"
 
@@ -215,11 +211,6 @@ class FixtureSite:
             if queue:
                 return queue.pop(0) if len(queue) > 1 else queue[0]
         return self.table.find(path_and_query, host)
-
-    def transport(self) -> httpx.HTTPTransport:
-        """An httpx transport that routes this site's hosts, and only them, here."""
-        host, port = self.address
-        return routed_transport({name: (host, port) for name in self.table.hosts})
 
     def requests_to(self, path_prefix: str = "/") -> list[Request]:
         """Requests received so far whose path starts with `path_prefix`."""
