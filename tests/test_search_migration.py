@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from archiver import store as store_module
 from archiver.errors import StoreError
 from archiver.store import SCHEMA_VERSION, Store
+from archiver.store import schema as store_schema
 
 
 def make_v1_archive(path: Path) -> None:
     """An archive as archiver 0.1 with schema version 1 left it, with one article."""
     conn = sqlite3.connect(path)
     db = sqlite_utils.Database(conn)
-    conn.executescript(store_module._SCHEMA)
+    conn.executescript(store_schema.SCHEMA)
     db["articles"].enable_fts(  # type: ignore[union-attr]
         ["title", "body", "department"],
         tokenize="unicode61 remove_diacritics 2",
@@ -78,8 +78,8 @@ def test_a_failed_migration_leaves_the_v1_archive_as_it_was(
     path = tmp_path / "archive.db"
     make_v1_archive(path)
     # The last statement fails, after the old index was dropped and the new one built.
-    broken = store_module.FTS_SCHEMA + "INSERT INTO no_such_table VALUES (1);\n"
-    monkeypatch.setattr(store_module, "FTS_SCHEMA", broken)
+    broken = store_schema.FTS_SCHEMA + "INSERT INTO no_such_table VALUES (1);\n"
+    monkeypatch.setattr(store_schema, "FTS_SCHEMA", broken)
     with pytest.raises(StoreError, match=r"cannot open archive .*no such table"):
         Store.open(path)
     conn = sqlite3.connect(path)

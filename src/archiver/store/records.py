@@ -1,0 +1,124 @@
+"""Plain values the archive hands out and takes in, and how an article's text is keyed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from archiver.models import Article, Link, Page
+
+SaveStatus = Literal["new", "updated", "unchanged", "duplicate"]
+
+
+def nfc(text: str) -> str:
+    """Text as stored: NFC-normalised, so FTS folds every diacritic the same way."""
+    return unicodedata.normalize("NFC", text)
+
+
+def content_hash(article: Article) -> str:
+    """The identity of an article's text: same title and body, same article."""
+    return hashlib.sha256(nfc(article.title + "\n" + article.body).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SaveOutcome:
+    """What saving one parsed article did."""
+
+    status: SaveStatus
+    article_id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredArticle:
+    """An article as read back from the archive."""
+
+    id: int
+    canonical_url: str
+    url: str
+    source: str
+    title: str
+    body: str
+    published: dt.date | None
+    department: str | None
+    links: tuple[Link, ...]
+    versions: int
+    page_id: int | None
+    parser_version: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SearchHit:
+    """One search result with a snippet whose matches are marked by `[` and `]`.
+
+    `marks` are the offsets of those `[match]`es in `snippet`; `rank` is
+    FTS5's bm25 score (lower is better).
+    """
+
+    article: StoredArticle
+    snippet: str
+    marks: tuple[tuple[int, int], ...]
+    rank: float
+
+
+PARSED_FIELDS = ("title", "body", "published", "department", "links")
+
+
+def parsed_fields(article: Article) -> tuple[Any, ...]:
+    """An article's `PARSED_FIELDS` in their stored form (NFC text, ISO date, links as JSON)."""
+    return (
+        nfc(article.title),
+        nfc(article.body),
+        article.published.isoformat() if article.published else None,
+        nfc(article.department) if article.department else None,
+        json.dumps(
+            [{"url": ln.url, "text": nfc(ln.text), "kind": ln.kind} for ln in article.links],
+            ensure_ascii=False,
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReparseInput:
+    """An article as stored (`fields` in `PARSED_FIELDS` order) with its raw page, for `reparse`.
+
+    The page stays an undecoded row until `page()`, so the work of decoding
+    it falls to whichever process parses it.
+    """
+
+    article_id: int
+    url: str
+    fields: tuple[Any, ...]
+    raw_page: tuple[Any, ...] | None
+
+    def page(self) -> Page | None:
+        """The raw page the article was parsed from, or None when none is stored."""
+        return None if self.raw_page is None else page_from_row(self.raw_page)
+
+
+def page_from_row(row: Sequence[Any]) -> Page:
+    """A `Page` from (url, final_url, status, headers, redirects, encoding, fetched_at, body)."""
+    # Decode with the codec chosen when the page was fetched, so a
+    # reparse sees exactly the text the crawl saw.
+    encoding = row[5]
+    text = "" if encoding in ("", "binary") else row[7].decode(encoding, errors="replace")
+    return Page(
+        url=row[0],
+        final_url=row[1],
+        status=row[2],
+        headers=tuple((k, v) for k, v in json.loads(row[3])),
+        body=row[7],
+        text=text,
+        encoding=encoding,
+        fetched_at=dt.datetime.fromisoformat(row[6]),
+        redirects=tuple(json.loads(row[4])),
+    )
+
+
+def now() -> str:
+    """The current UTC time as stored in the archive's timestamp columns."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

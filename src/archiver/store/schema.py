@@ -1,0 +1,163 @@
+"""The archive's tables, its schema version, and the in-place migration from older versions."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlite_utils
+
+from archiver.search import FTS_SCHEMA
+
+SCHEMA_VERSION = 2
+
+# What a v1 archive had instead: sqlite-utils' external-content FTS and its triggers.
+V1_FTS = ("articles_ai", "articles_ad", "articles_au")
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS crawls (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running',
+    report TEXT
+);
+CREATE TABLE IF NOT EXISTS pages (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    final_url TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    headers TEXT NOT NULL,
+    redirects TEXT NOT NULL,
+    encoding TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    crawl_id INTEGER REFERENCES crawls(id),
+    body BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pages_url ON pages(url);
+CREATE TABLE IF NOT EXISTS http_cache (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    page_id INTEGER REFERENCES pages(id)
+);
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    canonical_url TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    source TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    published TEXT,
+    department TEXT,
+    links TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    page_id INTEGER REFERENCES pages(id),
+    page_sha256 TEXT,
+    parser_version TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    versions INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS articles_content_hash ON articles(content_hash);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE INDEX IF NOT EXISTS articles_search_filters
+    ON articles(id, source, published, department);
+CREATE TABLE IF NOT EXISTS article_urls (
+    url TEXT PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id)
+);
+CREATE TABLE IF NOT EXISTS article_versions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    version INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    published TEXT,
+    department TEXT,
+    content_hash TEXT NOT NULL,
+    page_id INTEGER REFERENCES pages(id),
+    seen_at TEXT NOT NULL,
+    UNIQUE (article_id, version)
+);
+CREATE TABLE IF NOT EXISTS failures (
+    url TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status INTEGER,
+    message TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    first_failed TEXT NOT NULL,
+    last_failed TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS captures (
+    page_id INTEGER PRIMARY KEY REFERENCES pages(id),
+    original_url TEXT NOT NULL,
+    captured_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS removals (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+    url TEXT NOT NULL,
+    status INTEGER,
+    removed_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS revisits (
+    url TEXT PRIMARY KEY,
+    checked_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS listing_frontier (
+    source TEXT NOT NULL,
+    url TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (source, url)
+);
+CREATE TABLE IF NOT EXISTS warnings (
+    id INTEGER PRIMARY KEY,
+    crawl_id INTEGER REFERENCES crawls(id),
+    source TEXT,
+    url TEXT,
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+"""
+
+
+def migrate(db: sqlite_utils.Database, version: int) -> None:
+    """Create what is missing and bring a `version` archive up to `SCHEMA_VERSION`.
+
+    Runs inside the caller's transaction: a migration that fails leaves the
+    archive as it was.
+    """
+    db.conn.executescript(SCHEMA)
+    if version < 2:
+        db.execute("BEGIN")
+        _build_search_index(db)
+        _add_year_column(db)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _add_year_column(db: sqlite_utils.Database) -> None:
+    """v2: `articles.year`, generated from `published`, for Datasette's year facet."""
+    columns = {row[1] for row in db.execute("PRAGMA table_xinfo(articles)")}
+    if "year" not in columns:
+        db.execute(
+            "ALTER TABLE articles ADD COLUMN year TEXT"
+            " GENERATED ALWAYS AS (substr(published, 1, 4)) VIRTUAL"
+        )
+
+
+def _build_search_index(db: sqlite_utils.Database) -> None:
+    """(Re)create `articles_fts` with stemmed keys, replacing a v1 index, and fill it."""
+    for trigger in V1_FTS:
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    for trigger in ("insert", "delete", "update"):
+        db.execute(f"DROP TRIGGER IF EXISTS articles_fts_{trigger}")
+    db.execute("DROP TABLE IF EXISTS articles_fts")
+    # executescript() would COMMIT first: run statement by statement instead,
+    # inside the caller's transaction, so a failed migration leaves v1 intact.
+    statement = ""
+    for line in FTS_SCHEMA.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
