@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import logging
 import os
 import sys
 import time
@@ -570,6 +571,9 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or bool(os.environ.get("ARCHIVER_DEBUG"))
     args = [a for a in args if a != "--debug"]
+    # pypdf logs each recoverable flaw of an attached PDF; the crawl records
+    # what matters (a document without text) itself, so keep them off stderr.
+    logging.getLogger("pypdf").setLevel(logging.DEBUG if debug else logging.ERROR)
     try:
         app(args, prog_name="archiver", standalone_mode=True)
     except CrawlLocked as exc:

@@ -54,6 +54,20 @@ class ParseResult:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentText:
+    """The text read from an attached document.
+
+    `kind` is "pdf", "docx" or "odt" (None when no reader knows the file);
+    `pages` counts a PDF's pages; `error` says why `text` is empty when it is.
+    """
+
+    kind: str | None
+    text: str
+    pages: int | None
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Page:
     """One HTTP response as fetched: the raw material everything is parsed from.
 
