@@ -116,6 +116,7 @@ def crawl_once(
     max_pages: int | None = None,
     revisit: int = 10,
     revisit_hours: float = 20.0,
+    attachment_max_bytes: int = 25_000_000,
     workers: int = 1,
     **settings: Any,
 ) -> CrawlReport:
@@ -124,7 +125,10 @@ def crawl_once(
     with make_client({name: (host, port) for name in site.table.hosts}) as client:
         fetcher = Fetcher(client=client, settings=quiet_settings(**settings), sleep=lambda s: None)
         policy = crawl.CrawlPolicy(
-            max_pages=max_pages, revisit=revisit, revisit_hours=revisit_hours
+            max_pages=max_pages,
+            revisit=revisit,
+            revisit_hours=revisit_hours,
+            attachment_max_bytes=attachment_max_bytes,
         )
         return crawl.crawl(sources, store=store, fetcher=fetcher, policy=policy, workers=workers)
 

@@ -155,3 +155,24 @@ def test_extraction_health_problem_exits_3_with_one_line(tmp_path: Path) -> None
         "archiver: extraction health: published found on 0% of 10 new articles (was 100%);"
         " has the site changed?"
     ]
+
+
+def test_sources_lists_each_source_with_its_ways_in_and_archived_count(
+    config: Path, tmp_path: Path
+) -> None:
+    before = archiver("sources", "--json", "--config", str(config), cwd=tmp_path)
+    assert before.returncode == 0, before.stderr  # no archive yet: counts are 0
+    listed = {row["name"]: row for row in json.loads(before.stdout)}
+    assert len(listed) == 14 and all(row["articles"] == 0 for row in listed.values())
+    wordpress = listed["kekava"]
+    assert wordpress["feed"] == ["https://kekava.lv/feed/"]
+    assert wordpress["sitemap"] == ["https://kekava.lv/wp-sitemap.xml"]
+    assert listed["kekava-old"]["ids"] == [
+        "https://www.kekava.lv/pub/index.php?id=150&gid=1&lid={id}"
+    ]
+    assert listed["bauska"]["profile"] == "state-platform"
+    assert listed["lubana"]["profile"] == "joomla"
+    assert archiver("crawl", "--config", str(config), cwd=tmp_path).returncode == 0
+    after = archiver("sources", "--config", str(config), cwd=tmp_path)
+    assert "kekava-old  (profile: kekava-old-cms, kekava-wordpress; 19 articles)" in after.stdout
+    assert "  feed     https://kekava.lv/feed/" in after.stdout

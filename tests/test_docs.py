@@ -40,6 +40,7 @@ def test_every_command_is_documented() -> None:
         "serve",
         "export",
         "backfill",
+        "sources",
     }
     for name in names:
         assert f"`archiver {name}" in README, name

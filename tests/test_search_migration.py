@@ -40,11 +40,16 @@ def test_v1_archive_is_migrated_in_place(tmp_path: Path) -> None:
     make_v1_archive(path)
     store = Store.open(path)
     try:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         triggers = {
             r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         }
-        assert triggers == {"articles_fts_insert", "articles_fts_delete", "articles_fts_update"}
+        # v2's article index (v1's triggers gone) and v3's attachment index.
+        assert triggers == {
+            f"{table}_fts_{event}"
+            for table in ("articles", "attachments")
+            for event in ("insert", "delete", "update")
+        }
         # The old article is in the new index: an inflected form without diacritics finds it.
         assert [h.article.title for h in store.search("pasvaldibai projekti")] == [
             "Pašvaldība piedalās projektā"

@@ -14,6 +14,7 @@ Exit codes:
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -34,7 +35,7 @@ from archiver.errors import ArchiverError, CrawlLocked
 from archiver.fetch import Fetcher, FetchSettings, make_client
 from archiver.fixture_site import serve_fixture_site
 from archiver.models import CrawlReport
-from archiver.store import SearchHit, Store, StoredArticle
+from archiver.store import SearchHit, Store, StoredArticle, StoredAttachment
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_LOCKED = 0, 1, 2, 3, 4
 
@@ -116,6 +117,7 @@ def _policy(config: Config, max_pages: int | None = None) -> crawling.CrawlPolic
         max_pages=max_pages or s.max_pages or None,
         revisit=s.revisit,
         revisit_hours=s.revisit_hours,
+        attachment_max_bytes=s.attachment_max_bytes,
     )
 
 
@@ -281,10 +283,25 @@ def search(
 
 
 def _hit_json(hit: SearchHit) -> dict[str, Any]:
-    return {**_article_json(hit.article), "snippet": hit.snippet, "rank": hit.rank}
+    return {
+        **_article_json(hit.article),
+        "snippet": hit.snippet,
+        "rank": hit.rank,
+        "attachment": hit.attachment,
+    }
 
 
-SEARCH_CSV_COLUMNS = ("id", "published", "source", "department", "title", "url", "snippet", "rank")
+SEARCH_CSV_COLUMNS = (
+    "id",
+    "published",
+    "source",
+    "department",
+    "title",
+    "url",
+    "snippet",
+    "rank",
+    "attachment",
+)
 
 
 def _print_hits_csv(hits: list[SearchHit]) -> None:
@@ -294,7 +311,7 @@ def _print_hits_csv(hits: list[SearchHit]) -> None:
         a = hit.article
         published = a.published.isoformat() if a.published else ""
         row = (a.id, published, a.source, a.department or "", a.title, a.url, hit.snippet)
-        writer.writerow((*row, hit.rank))
+        writer.writerow((*row, hit.rank, hit.attachment or ""))
 
 
 def _highlighted(hit: SearchHit) -> str:
@@ -311,6 +328,8 @@ def _print_hits(hits: list[SearchHit]) -> None:
     for number, hit in enumerate(hits, 1):
         a = hit.article
         snippet = (_highlighted(hit) if tty else hit.snippet).replace("\n", " ")
+        if hit.attachment is not None:
+            snippet = f"(attachment {hit.attachment}) {snippet}"
         meta = " · ".join(
             x for x in (str(a.published or "no date"), a.department or "", a.source) if x
         )
@@ -351,10 +370,15 @@ def show(
             if article is not None:
                 break
         removed = store.removed_at(article.id) if article is not None else None
+        files = store.attachments_of(article.id) if article is not None else []
     if article is None:
         raise ArchiverError(f"no article {ref!r} in {config.settings.db}")
     if as_json:
-        data = {**_article_json(article), "removed_at": removed}
+        data = {
+            **_article_json(article),
+            "removed_at": removed,
+            "attachments": [dataclasses.asdict(f) for f in files],
+        }
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     typer.echo(article.title)
@@ -371,6 +395,62 @@ def show(
         for link in article.links:
             mark = " [attachment]" if link.kind == "attachment" else ""
             typer.echo(f"  {link.text or '-'}: {link.url}{mark}")
+    if files:
+        typer.echo("\nAttachments:")
+        for file in files:
+            typer.echo(f"  {_describe_attachment(file)}")
+
+
+def _describe_attachment(file: StoredAttachment) -> str:
+    """One line: name, kind, size and how much text it gave, or why it is not stored."""
+    if file.attachment_id is None:
+        return f"{file.url}  (not fetched: see `failures`, or on another host)"
+    kind = (file.kind or "unknown type").upper()
+    pages = f", {file.pages} page{'s' if file.pages > 1 else ''}" if file.pages else ""
+    size = f"{(file.size or 0) / 1024:,.0f} KB"
+    text = f"{file.chars:,} characters of text" if file.chars else f"no text ({file.text_error})"
+    return f"{file.name} ({kind}{pages}, {size}, {text}): {file.url}"
+
+
+@app.command()
+def sources(
+    db: DbOption = None, config_path: ConfigOption = None, as_json: JsonOption = False
+) -> None:
+    """List the configured sources: how each is found, parsed, and how much is archived."""
+    from archiver.sources import PROFILES
+
+    config = _config(config_path, db)
+    archived: dict[str, int] = {}
+    if Path(config.settings.db).is_file():
+        with _open_store(config, readonly=True) as store:
+            archived = dict(store.stats()["source"])
+    rows = []
+    for source in config.sources:
+        hosts = discover.source_hosts(source)
+        # Profiles are chosen per article URL; a source's hosts tell which may apply.
+        family = [p.name for p in PROFILES if set(p.hosts) & set(hosts)]
+        rows.append(
+            {
+                "name": source.name,
+                "profile": ", ".join(family) or "generic",
+                "listing": list(source.start_urls),
+                "feed": list(source.feeds),
+                "sitemap": list(source.sitemaps),
+                "ids": [source.id_url] if source.id_url else [],
+                "hosts": hosts,
+                "articles": archived.get(source.name, 0),
+            }
+        )
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        typer.echo(f"{row['name']}  (profile: {row['profile']}; {row['articles']} articles)")
+        for label in ("listing", "feed", "sitemap", "ids", "hosts"):
+            values = row[label]
+            assert isinstance(values, list)
+            for value in values if label != "hosts" else [", ".join(values)]:
+                typer.echo(f"  {label:8} {value}")
 
 
 @app.command()
@@ -460,6 +540,7 @@ def reparse(
         _err(
             f"reparsed {report.articles} articles: {report.changed} changed,"
             f" {report.failed} could not be parsed"
+            + (f"; {report.attachments} attachments read anew" if report.attachments else "")
         )
 
 

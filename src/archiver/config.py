@@ -50,6 +50,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(name="revisit", default=10, help="Newest known articles re-checked per run for edits."),
     Setting(name="revisit_hours", default=20.0, help="Re-check an article at most this often."),
     Setting(
+        name="attachment_max_bytes",
+        default=25_000_000,
+        help="Largest attached document (PDF, DOCX, ...) fetched, in bytes (0: none fetched).",
+    ),
+    Setting(
         name="resolve",
         default={},
         help="Host → 127.0.0.1:PORT map; when set, only these hosts are fetched (tests, demo).",
@@ -74,6 +79,7 @@ class Settings:
     max_pages: int = 0
     revisit: int = 10
     revisit_hours: float = 20.0
+    attachment_max_bytes: int = 25_000_000
     resolve: tuple[tuple[str, str], ...] = ()
 
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
-from archiver import discover, parse, urls
+from archiver import attachments, discover, parse, urls
 from archiver.errors import (
     ConfigError,
     FetchError,
@@ -58,6 +58,9 @@ MAX_CHILD_SITEMAPS = 50
 
 # A failed URL is tried again on each later run, up to this many runs in all.
 MAX_FAILURE_ATTEMPTS = 5
+# More articles than this (or than half of what a listing shows) missing from
+# one listing at once reads as a changed listing, not as deletions.
+MAX_UNLISTED = 3
 
 # Extraction health: a source whose earlier articles had a field this often...
 HEALTHY_RATE = 0.8
@@ -81,6 +84,7 @@ class _Counts:
     retried: int = 0
     recovered: int = 0
     removed: int = 0
+    attachments: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,11 +95,14 @@ class CrawlPolicy:
     resumes next run). Each run also re-checks, with conditional GET, up to
     `revisit` of the newest known articles not checked in `revisit_hours`, so
     edits become new versions without re-fetching the whole site.
+    Attached documents on the source's own hosts are fetched up to
+    `attachment_max_bytes` each (0: attachments are linked, not fetched).
     """
 
     max_pages: int | None = None
     revisit: int = 10
     revisit_hours: float = 20.0
+    attachment_max_bytes: int = 25_000_000
 
 
 def crawl(
@@ -196,9 +203,10 @@ def _crawl_group(
 def summary_line(report: SourceReport) -> str:
     """One line per source, as cron mails it."""
     retried = f", {report.recovered}/{report.retried} earlier failures recovered"
+    files = f", {report.attachments} attachments" if report.attachments else ""
     return (
         f"{report.source}: {report.new_articles} new, {report.updated_articles} updated,"
-        f" {report.unchanged_articles} unchanged, {report.duplicates} duplicate URLs,"
+        f" {report.unchanged_articles} unchanged, {report.duplicates} duplicate URLs{files},"
         f" {report.failures} failed{retried if report.retried else ''}"
         f" ({report.requests} requests, {report.not_modified} not modified)"
     )
@@ -241,7 +249,7 @@ class _SourceCrawl:
         unfinished = self.store.frontier(name)
         try:
             for start_url in self.source.start_urls:
-                self._walk(start_url)
+                self._walk(start_url, start=True)
             for url in unfinished:
                 self._walk(url)  # finish walks an earlier run could not
             for feed_url in self.source.feeds:
@@ -251,6 +259,7 @@ class _SourceCrawl:
             for url, kind in pending:
                 if url not in self.done and kind == "article":
                     self._archive_article(url)
+            self._archive_attachments()
             self._retry_transient()
             self._revisit()
         except _BudgetSpent:
@@ -263,21 +272,29 @@ class _SourceCrawl:
             **dataclasses.asdict(self.counts),
         )
 
-    def _walk(self, url: str | None) -> None:
+    def _walk(self, url: str | None, *, start: bool = False) -> None:
         """Walk listing pages newest first, stopping after a page of known articles.
 
         The page being worked on stays in the store's listing frontier until
         all its articles are handled, so a walk cut short by a failing page,
         the page budget or a killed process resumes there on the next run.
+        A walk from a `start` URL also looks for articles gone from it.
         """
+        shown = self._walk_pages(url)
+        if start and url is not None and shown:
+            self._note_listed(url, shown)
+
+    def _walk_pages(self, url: str | None) -> list[int]:
+        """The walk itself; returns the archived articles the pages showed, in listing order."""
         pages = 0
+        shown: list[int] = []
         while url is not None:
             self.store.add_frontier(self.source.name, url)
             if pages >= self.source.max_listing_pages:
-                return
+                return shown
             listing = self._fetch_listing(url)
             if listing is None:
-                return
+                return shown
             pages += 1
             known_before = [self._known(u) for u in listing.article_urls]
             for article_url, known in zip(listing.article_urls, known_before, strict=True):
@@ -285,14 +302,49 @@ class _SourceCrawl:
                     # Fetch without tracking parameters and repeated keys: same page, and
                     # the conditional-GET cache is not split across noise variants.
                     self._archive_article(urls.clean(article_url))
+                key = discover.canonical_key(article_url, self.source)
+                article_id = self.store.find_article_id((key,))
+                if article_id is not None and article_id not in shown:
+                    shown.append(article_id)
             # Everything on this page archived before: older pages are too.
             next_url = None if all(known_before) else listing.next_url
             # The next page enters the frontier in the same transaction that the
             # current one leaves it: a kill in between cannot lose the rest.
             self.store.advance_frontier(self.source.name, url, next_url)
-            if next_url is None:
-                return
             url = next_url
+        return shown
+
+    def _note_listed(self, listing: str, shown: list[int]) -> None:
+        """Record what a listing showed, and mark removed what it should show but no longer does.
+
+        Listings run newest first, so every article it showed before that is
+        newer than the last dated one the walk reached should be on the walked
+        pages. (The last one, not the oldest: a pinned old article tops a
+        listing.) When many are missing at once the site more likely changed
+        its listing than deleted them: that is a warning, not removals.
+        """
+        self.store.mark_listed(listing, set(shown), self.fetcher.now())
+        dates = (self.store.published_of(article_id) for article_id in reversed(shown))
+        last_date = next((d for d in dates if d is not None), None)
+        if last_date is None:
+            return
+        missing = self.store.unlisted(listing, newer_than=last_date, shown=set(shown))
+        if len(missing) > max(MAX_UNLISTED, len(shown) // 2):
+            self._warn(
+                listing,
+                "listing",
+                f"{listing} no longer shows {len(missing)} articles it showed before;"
+                " not marked removed (has the site changed its listing?)",
+            )
+            return
+        for article_id, url in missing:
+            self.store.mark_removed(
+                article_id, url=url, status=None, reason=f"gone from listing {listing}"
+            )
+            self.counts.removed += 1
+            self._warn(
+                url, "removed", f"article {article_id} gone from {listing}; kept, marked removed"
+            )
 
     def _read_feed(self, url: str) -> None:
         """Archive the unknown articles a feed lists; an unchanged feed (304) costs nothing."""
@@ -347,6 +399,8 @@ class _SourceCrawl:
                 self._read_feed(url)
             elif kind == "sitemap":
                 self._read_sitemap(url, depth=1)
+            elif kind == "attachment":
+                self._archive_attachment(url)
             else:
                 self.done.discard(url)
                 self._archive_article(url)
@@ -369,7 +423,7 @@ class _SourceCrawl:
         return self.store.find_article_id((key,)) is not None
 
     def _fetch(self, url: str) -> Page:
-        if self.budget_end is not None and self.fetcher.thread_requests >= self.budget_end:
+        if not self._within_budget():
             raise _BudgetSpent
         return self.fetcher.fetch(url, self.store.validators(url), allowed_hosts=self.hosts)
 
@@ -459,6 +513,7 @@ class _SourceCrawl:
                 parser_version=parse.PARSER_VERSION,
                 seen_at=page.fetched_at,
             )
+            self.store.link_attachments(outcome.article_id, article.links)
         for warning in result.warnings:
             self._warn(page.final_url, "parse", warning)
         if outcome.status == "new":
@@ -469,6 +524,54 @@ class _SourceCrawl:
             counts.duplicates += 1
         else:
             counts.unchanged_articles += 1
+
+    def _archive_attachments(self) -> None:
+        """Fetch the attached documents of this source's articles that are not stored yet.
+
+        Files on other hosts stay links only: their servers were never
+        configured as sources, so robots.txt and the delay were not agreed.
+        """
+        if self.policy.attachment_max_bytes <= 0:
+            return
+        for url in self.store.unfetched_attachments(
+            self.source.name, skip_failed_after=MAX_FAILURE_ATTEMPTS
+        ):
+            if urls.host_of(url) in self.hosts:
+                self._archive_attachment(url)
+
+    def _archive_attachment(self, url: str) -> None:
+        if url in self.done:
+            return
+        self.done.add(url)
+        if not self._within_budget():
+            raise _BudgetSpent
+        try:
+            page = self.fetcher.fetch(
+                url, allowed_hosts=self.hosts, max_bytes=self.policy.attachment_max_bytes
+            )
+        except FetchError as exc:
+            self._fail(url, "attachment", exc)
+            return
+        self.failed.pop(url, None)
+        if self.store.clear_failure(url):
+            self.counts.recovered += 1
+        document = attachments.read_document(page.body)
+        if document.error is not None and document.kind is not None:
+            self._warn(url, "attachment", f"no text from {url}: {document.error}")
+        _, created = self.store.save_attachment(
+            url,
+            page.body,
+            document,
+            content_type=page.header("Content-Type"),
+            etag=page.header("ETag"),
+            last_modified=page.header("Last-Modified"),
+            fetched_at=page.fetched_at,
+            reader_version=attachments.READER_VERSION,
+        )
+        self.counts.attachments += int(created)
+
+    def _within_budget(self) -> bool:
+        return self.budget_end is None or self.fetcher.thread_requests < self.budget_end
 
     def _health(self) -> tuple[str, ...]:
         """Fields the source's articles used to have but tonight's new ones mostly lack."""
@@ -661,11 +764,13 @@ def backfill_ids(
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReparseReport:
-    """What `reparse` did: articles looked at and articles whose fields changed."""
+    """What `reparse` did: articles looked at and articles whose fields changed,
+    and attached files whose text a newer reader changed."""
 
     articles: int
     changed: int
     failed: int
+    attachments: int = 0
 
 
 # Articles per batch of `reparse`: one query to read, one message to a worker
@@ -680,7 +785,8 @@ def reparse(store: Store, *, workers: int = 1, log: Log = _quiet) -> ReparseRepo
     parse them (parsing is pure CPU, so it spreads over cores) and compare
     the result with the stored fields, while this process alone reads and
     writes the archive. Only articles whose fields changed are written, each
-    batch's in one transaction.
+    batch's in one transaction. Attached files whose text an older
+    `attachments.READER_VERSION` read are read again from their stored bytes.
     """
     seen = changed = failed = 0
     for count, results in _parsed_batches(store, workers):
@@ -695,7 +801,12 @@ def reparse(store: Store, *, workers: int = 1, log: Log = _quiet) -> ReparseRepo
                         log(outcome)
                 elif store.replace_parsed_fields(article_id, outcome, parse.PARSER_VERSION):
                     changed += 1
-    return ReparseReport(articles=seen, changed=changed, failed=failed)
+    reread = 0
+    for attachment_id in store.stale_attachments(attachments.READER_VERSION):
+        document = attachments.read_document(store.attachment_body(attachment_id))
+        version = attachments.READER_VERSION
+        reread += store.replace_attachment_text(attachment_id, document, version)
+    return ReparseReport(articles=seen, changed=changed, failed=failed, attachments=reread)
 
 
 # What parsing one batch gives: how many articles it held, and for those whose

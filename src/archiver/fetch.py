@@ -101,14 +101,17 @@ class Fetcher:
         validators: Validators | None = None,
         *,
         allowed_hosts: frozenset[str] | None = None,
+        max_bytes: int | None = None,
     ) -> Page:
         """Fetch `url`, retrying transient failures; raise `FetchError` when it fails.
 
         With `validators` the request is conditional, and a 304 answer gives a
-        `Page` with `not_modified=True` and an empty body.
+        `Page` with `not_modified=True` and an empty body. `max_bytes` replaces
+        the settings' size cap for this request (attachments have their own).
         """
         self.check_robots(url)
-        page: Page = self._retrying()(self._fetch_once, url, validators, allowed_hosts)
+        cap = self.settings.max_bytes if max_bytes is None else max_bytes
+        page: Page = self._retrying()(self._fetch_once, url, validators, allowed_hosts, cap)
         return page
 
     def _retrying(self) -> Retrying:
@@ -161,7 +164,9 @@ class Fetcher:
 
     def _robots_text(self, robots_url: str, state: _HostState) -> str:
         try:
-            page: Page = self._retrying()(self._fetch_once, robots_url, None)
+            page: Page = self._retrying()(
+                self._fetch_once, robots_url, None, None, self.settings.max_bytes
+            )
         except TransientFetchError as exc:
             state.robots_error = f"robots.txt unavailable ({exc})"
             return "User-agent: *\nDisallow: /\n"
@@ -190,7 +195,11 @@ class Fetcher:
         self._local.requests = self.thread_requests + 1
 
     def _fetch_once(
-        self, url: str, validators: Validators | None, allowed_hosts: frozenset[str] | None = None
+        self,
+        url: str,
+        validators: Validators | None,
+        allowed_hosts: frozenset[str] | None,
+        max_bytes: int,
     ) -> Page:
         """One attempt: GET `url`, following redirects by hand so each hop is checked.
 
@@ -216,7 +225,7 @@ class Fetcher:
                         target = self._redirect_target(url, current, response)
                         if target is None:
                             self._raise_for_status(url, response)
-                            body = self._read_capped(url, response)
+                            body = self._read_capped(url, response, max_bytes)
             except httpx.UnsupportedProtocol as exc:
                 raise FetchError(f"cannot fetch {current}: {exc}", url=url) from exc
             except httpx.InvalidURL as exc:
@@ -265,12 +274,11 @@ class Fetcher:
             )
         raise FetchError(f"HTTP {status} from {url}", url=url, status=status)
 
-    def _read_capped(self, url: str, response: httpx.Response) -> bytes:
+    def _read_capped(self, url: str, response: httpx.Response, max_bytes: int) -> bytes:
         declared = response.headers.get("Content-Length")
-        if declared and declared.isdigit() and int(declared) > self.settings.max_bytes:
+        if declared and declared.isdigit() and int(declared) > max_bytes:
             raise FetchError(
-                f"response of {declared} bytes exceeds the"
-                f" {self.settings.max_bytes}-byte cap: {url}",
+                f"response of {declared} bytes exceeds the {max_bytes}-byte cap: {url}",
                 url=url,
                 status=response.status_code,
             )
@@ -278,9 +286,9 @@ class Fetcher:
         size = 0
         for chunk in response.iter_bytes():
             size += len(chunk)
-            if size > self.settings.max_bytes:
+            if size > max_bytes:
                 raise FetchError(
-                    f"response exceeds the {self.settings.max_bytes}-byte cap: {url}",
+                    f"response exceeds the {max_bytes}-byte cap: {url}",
                     url=url,
                     status=response.status_code,
                 )

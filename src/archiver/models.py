@@ -168,6 +168,7 @@ class SourceReport:
     retried: int = 0
     recovered: int = 0
     removed: int = 0
+    attachments: int = 0
     health: tuple[str, ...] = ()
 
 

@@ -57,6 +57,28 @@ INSERT INTO articles_fts (rowid, {_FTS_COLUMNS}) SELECT {_FTS_VALUES.format("art
     FROM articles;
 """
 
+# Attachments are searched through their own index (schema v3) with the same
+# columns, so one rewritten query serves both: `title` holds the file name,
+# `body` the document's text, `department` stays empty.
+_ATTACHMENT_VALUES = (
+    "new.id, new.name, new.text, NULL, archiver_keys(new.name), archiver_keys(new.text), NULL"
+)
+ATTACHMENT_FTS_SCHEMA = f"""
+CREATE VIRTUAL TABLE IF NOT EXISTS attachments_fts
+    USING fts5({_FTS_COLUMNS}, tokenize='{FTS_TOKENIZER}');
+CREATE TRIGGER IF NOT EXISTS attachments_fts_insert AFTER INSERT ON attachments BEGIN
+    INSERT INTO attachments_fts (rowid, {_FTS_COLUMNS}) VALUES ({_ATTACHMENT_VALUES});
+END;
+CREATE TRIGGER IF NOT EXISTS attachments_fts_delete AFTER DELETE ON attachments BEGIN
+    DELETE FROM attachments_fts WHERE rowid = old.id;
+END;
+CREATE TRIGGER IF NOT EXISTS attachments_fts_update AFTER UPDATE OF name, text ON attachments
+BEGIN
+    DELETE FROM attachments_fts WHERE rowid = old.id;
+    INSERT INTO attachments_fts (rowid, {_FTS_COLUMNS}) VALUES ({_ATTACHMENT_VALUES});
+END;
+"""
+
 # A word as FTS5 `unicode61` sees one: letters and digits (`_` separates).
 _WORD = re.compile(r"[^\W_]+")
 # Query lexemes: a quoted phrase, an unterminated quote, a parenthesis, a chunk.

@@ -19,6 +19,7 @@ open; WAL is on so Datasette can read while a crawl writes.
 
 The parts, one module each: `schema` (tables, migrations), `records` (the
 plain values handed in and out), `articles` (pages, articles, versions),
+`attachments` (attached files and their text),
 `crawlstate` (what a crawl leaves for the next run), `query` (search, stats),
 and `core`, where `Store` joins them and opens the file.
 """
@@ -31,6 +32,7 @@ from archiver.store.records import (
     SaveOutcome,
     SearchHit,
     StoredArticle,
+    StoredAttachment,
     content_hash,
     nfc,
     parsed_fields,
@@ -46,6 +48,7 @@ __all__ = [
     "SearchHit",
     "Store",
     "StoredArticle",
+    "StoredAttachment",
     "content_hash",
     "nfc",
     "parsed_fields",

@@ -13,6 +13,7 @@ import sqlite_utils
 from archiver.errors import CrawlLocked, StoreError
 from archiver.search import fold, keys
 from archiver.store.articles import Articles
+from archiver.store.attachments import Attachments
 from archiver.store.crawlstate import CrawlState
 from archiver.store.query import Query
 from archiver.store.schema import SCHEMA_VERSION, migrate
@@ -22,7 +23,7 @@ def _fold_or_none(text: str | None) -> str | None:
     return fold(text) if text is not None else None
 
 
-class Store(Articles, CrawlState, Query):
+class Store(Articles, Attachments, CrawlState, Query):
     """The archive database; all reads and writes of `archive.db` go through here."""
 
     @classmethod

@@ -79,14 +79,56 @@ class CrawlState(StoreBase):
             [page_id, original, captured_at],
         )
 
-    def mark_removed(self, article_id: int, *, url: str, status: int | None) -> None:
-        """Note that the site no longer has an article (404/410); the article stays archived."""
+    def mark_removed(
+        self, article_id: int, *, url: str, status: int | None, reason: str | None = None
+    ) -> None:
+        """Note that the site no longer has an article; the article stays archived.
+
+        `status` is the 404/410 that said so, or None with a `reason` when the
+        article vanished from a listing that should show it.
+        """
         with self.transaction():
             self.db.execute(
-                "INSERT OR IGNORE INTO removals (article_id, url, status, removed_at)"
-                " VALUES (?, ?, ?, ?)",
-                [article_id, url, status, _now()],
+                "INSERT OR IGNORE INTO removals (article_id, url, status, removed_at, reason)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [article_id, url, status, _now(), reason or f"HTTP {status}"],
             )
+
+    def mark_listed(self, listing: str, article_ids: set[int], at: dt.datetime) -> None:
+        """Note that a listing showed these articles; a removal for being unlisted is undone."""
+        seen = at.isoformat(timespec="seconds")
+        with self.transaction():
+            for article_id in article_ids:
+                self.db.execute(
+                    "INSERT INTO listing_sightings (article_id, listing, last_listed)"
+                    " VALUES (?, ?, ?) ON CONFLICT(listing, article_id)"
+                    " DO UPDATE SET last_listed = excluded.last_listed",
+                    [article_id, listing, seen],
+                )
+                self.db.execute(
+                    "DELETE FROM removals WHERE article_id = ? AND status IS NULL", [article_id]
+                )
+
+    def published_of(self, article_id: int) -> dt.date | None:
+        """An article's publication date, if it has one."""
+        row = self.db.execute(
+            "SELECT published FROM articles WHERE id = ?", [article_id]
+        ).fetchone()
+        return dt.date.fromisoformat(row[0]) if row and row[0] else None
+
+    def unlisted(
+        self, listing: str, *, newer_than: dt.date, shown: set[int]
+    ) -> list[tuple[int, str]]:
+        """(id, url) of articles this listing used to show, published after `newer_than`,
+        that are not among `shown` and not already marked removed."""
+        cursor = self.db.execute(
+            "SELECT a.id, a.url FROM listing_sightings s JOIN articles a ON a.id = s.article_id"
+            " WHERE s.listing = ? AND a.published > ?"
+            " AND NOT EXISTS (SELECT 1 FROM removals r WHERE r.article_id = a.id)"
+            " ORDER BY a.id",
+            [listing, newer_than.isoformat()],
+        )
+        return [(int(i), str(u)) for i, u in cursor if int(i) not in shown]
 
     def removed_at(self, article_id: int) -> str | None:
         """When the site was first seen without this article, if it has gone."""
@@ -98,9 +140,11 @@ class CrawlState(StoreBase):
     def mark_checked(self, url: str, at: dt.datetime) -> None:
         """Note that an article URL was fetched (200 or 304) at `at`; a removal is undone."""
         with self.transaction():
+            # Only a removal an HTTP status declared: an article taken off its
+            # listing can still answer 200 and stays removed until listed again.
             self.db.execute(
-                "DELETE FROM removals WHERE article_id ="
-                " (SELECT article_id FROM article_urls WHERE url = ?) OR url = ?",
+                "DELETE FROM removals WHERE status IS NOT NULL AND (article_id ="
+                " (SELECT article_id FROM article_urls WHERE url = ?) OR url = ?)",
                 [url, url],
             )
             self.db.execute(

@@ -106,6 +106,68 @@ class Query(StoreBase):
             hits.append(
                 SearchHit(article=article, snippet=best.text, marks=best.marks, rank=float(score))
             )
+        if len(hits) < limit:
+            where, args = self._search_filters(sources, department, since, until, band=False)
+            own = {hit.article.id for hit in hits}
+            hits += self._attachment_hits(parsed, where, args, limit - len(hits), own, snippets)
+        return hits
+
+    def _attachment_hits(
+        self,
+        parsed: ParsedQuery,
+        where: list[str],
+        args: list[object],
+        limit: int,
+        found: set[int],
+        snippets: bool,
+    ) -> list[SearchHit]:
+        """Articles not `found` by their own text whose attachments match, best file first.
+
+        They come after the articles that say it themselves: a hit in a
+        200-page budget PDF says less about the article than its own words.
+        Like article search, only the newest `SEARCH_CANDIDATES` matching files
+        are ranked.
+        """
+        try:
+            rows = self.db.execute(
+                "WITH files AS (SELECT rowid, bm25(attachments_fts, 10.0, 1.0, 0.0, 10.0, 1.0, 0.0)"
+                " AS score FROM attachments_fts WHERE attachments_fts MATCH ?"
+                " ORDER BY rowid DESC LIMIT ?)"
+                " SELECT l.article_id, files.rowid, files.score FROM files"
+                " JOIN article_attachments l ON l.attachment_id = files.rowid"
+                f" JOIN articles ON articles.id = l.article_id WHERE {' AND '.join(where)}"
+                " ORDER BY round(files.score, 6), articles.published DESC, articles.id DESC",
+                [parsed.fts, SEARCH_CANDIDATES, *args],
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []  # an archive opened read-only before its v3 upgrade has no such index
+        best: dict[int, tuple[int, float]] = {}
+        for article_id, file_id, score in rows:
+            if article_id not in found and article_id not in best:
+                best[article_id] = (file_id, float(score))
+            if len(best) == limit:
+                break
+        hits = []
+        seen: dict[str, bool] = {}
+        for article_id, (file_id, score) in best.items():
+            name, text = self.db.execute(
+                "SELECT name, text FROM attachments WHERE id = ?", [file_id]
+            ).fetchone()
+            article = self._stored(
+                self.db.execute("SELECT * FROM articles WHERE id = ?", [article_id]).fetchone()
+            )
+            best_snippet = (
+                snippet(text, parsed, seen=seen) if snippets else Snippet(text="", marks=())
+            )
+            hits.append(
+                SearchHit(
+                    article=article,
+                    snippet=best_snippet.text,
+                    marks=best_snippet.marks,
+                    rank=score,
+                    attachment=name,
+                )
+            )
         return hits
 
     def _has_index(self, name: str) -> bool:
@@ -122,8 +184,11 @@ class Query(StoreBase):
         department: str | None,
         since: dt.date | None,
         until: dt.date | None,
+        *,
+        band: bool = True,
     ) -> tuple[list[str], list[object]]:
-        """SQL conditions on `articles` (and on FTS rowids) for the search filters."""
+        """SQL conditions on `articles` (and, with `band`, on `articles_fts` rowids)
+        for the search filters."""
         where: list[str] = ["1"]
         args: list[object] = []
         if sources:
@@ -136,17 +201,19 @@ class Query(StoreBase):
             low, high = (since or dt.date.min).isoformat(), (until or dt.date.max).isoformat()
             where.append("articles.published BETWEEN ? AND ?")
             args.extend([low, high])
+            if not band:
+                return where, args
             # A nightly crawl archives articles in date order, so the ids of a
             # date range mostly form a narrow band: telling FTS5 the band lets
             # it skip the matches outside it instead of reading each one's
             # row. Always correct; only as fast as the band is narrow (a
             # backfill archives a listing newest first and widens it).
-            band = self.db.execute(
+            ids = self.db.execute(
                 "SELECT min(id), max(id) FROM articles WHERE published BETWEEN ? AND ?",
                 [low, high],
             ).fetchone()
             where.append("articles_fts.rowid BETWEEN ? AND ?")
-            args.extend([band[0] or 0, band[1] or 0])
+            args.extend([ids[0] or 0, ids[1] or 0])
         return where, args
 
     def stats(self) -> dict[str, list[tuple[str, int]]]:

@@ -56,13 +56,16 @@ class SearchHit:
     """One search result with a snippet whose matches are marked by `[` and `]`.
 
     `marks` are the offsets of those `[match]`es in `snippet`; `rank` is
-    FTS5's bm25 score (lower is better).
+    FTS5's bm25 score (lower is better). `attachment` names the attached file
+    the match is in when the article was found through one (the snippet is
+    then from that file's text).
     """
 
     article: StoredArticle
     snippet: str
     marks: tuple[tuple[int, int], ...]
     rank: float
+    attachment: str | None = None
 
 
 PARSED_FIELDS = ("title", "body", "published", "department", "links")
@@ -122,3 +125,24 @@ def page_from_row(row: Sequence[Any]) -> Page:
 def now() -> str:
     """The current UTC time as stored in the archive's timestamp columns."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredAttachment:
+    """A document an article links to, as `archiver show` lists it.
+
+    `attachment_id` is None while the file has not been fetched (failed,
+    off-site, too big, or not tried yet); the other file fields are then None.
+    """
+
+    url: str
+    link_text: str
+    attachment_id: int | None
+    name: str | None = None
+    size: int | None = None
+    kind: str | None = None
+    content_type: str | None = None
+    pages: int | None = None
+    chars: int | None = None
+    text_error: str | None = None
+    sha256: str | None = None

@@ -6,9 +6,9 @@ import sqlite3
 
 import sqlite_utils
 
-from archiver.search import FTS_SCHEMA
+from archiver.search import ATTACHMENT_FTS_SCHEMA, FTS_SCHEMA
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # What a v1 archive had instead: sqlite-utils' external-content FTS and its triggers.
 V1_FTS = ("articles_ai", "articles_ad", "articles_au")
@@ -98,7 +98,14 @@ CREATE TABLE IF NOT EXISTS removals (
     article_id INTEGER PRIMARY KEY REFERENCES articles(id),
     url TEXT NOT NULL,
     status INTEGER,
-    removed_at TEXT NOT NULL
+    removed_at TEXT NOT NULL,
+    reason TEXT
+);
+CREATE TABLE IF NOT EXISTS listing_sightings (
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    listing TEXT NOT NULL,
+    last_listed TEXT NOT NULL,
+    PRIMARY KEY (listing, article_id)
 );
 CREATE TABLE IF NOT EXISTS revisits (
     url TEXT PRIMARY KEY,
@@ -110,6 +117,38 @@ CREATE TABLE IF NOT EXISTS listing_frontier (
     added_at TEXT NOT NULL,
     PRIMARY KEY (source, url)
 );
+CREATE TABLE IF NOT EXISTS attachments (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    content_type TEXT,
+    size INTEGER NOT NULL,
+    kind TEXT,
+    text TEXT NOT NULL,
+    text_error TEXT,
+    pages INTEGER,
+    reader_version TEXT NOT NULL,
+    first_url TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    body BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS attachment_urls (
+    url TEXT PRIMARY KEY,
+    attachment_id INTEGER NOT NULL REFERENCES attachments(id),
+    etag TEXT,
+    last_modified TEXT,
+    fetched_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS article_attachments (
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    url TEXT NOT NULL,
+    link_text TEXT NOT NULL,
+    attachment_id INTEGER REFERENCES attachments(id),
+    PRIMARY KEY (article_id, url)
+);
+CREATE INDEX IF NOT EXISTS article_attachments_url ON article_attachments(url);
+CREATE INDEX IF NOT EXISTS article_attachments_attachment
+    ON article_attachments(attachment_id);
 CREATE TABLE IF NOT EXISTS warnings (
     id INTEGER PRIMARY KEY,
     crawl_id INTEGER REFERENCES crawls(id),
@@ -128,12 +167,31 @@ def migrate(db: sqlite_utils.Database, version: int) -> None:
     Runs inside the caller's transaction: a migration that fails leaves the
     archive as it was.
     """
-    db.conn.executescript(SCHEMA)
-    if version < 2:
+    db.conn.executescript(SCHEMA)  # commits first: the steps below get their own BEGIN
+    if version < SCHEMA_VERSION:
         db.execute("BEGIN")
+    if version < 2:
         _build_search_index(db)
         _add_year_column(db)
+    if version < 3:
+        # v3: attachments (tables above) and their search index; why an article
+        # counts as removed (HTTP status or gone from its listing).
+        _execute_script(db, ATTACHMENT_FTS_SCHEMA)
+        _add_column(db, "removals", "reason", "TEXT")
+        # Attachment links of articles archived before v3: the next crawl fetches them.
+        db.execute(
+            "INSERT OR IGNORE INTO article_attachments (article_id, url, link_text)"
+            " SELECT a.id, json_extract(j.value, '$.url'),"
+            " coalesce(json_extract(j.value, '$.text'), '') FROM articles a, json_each(a.links) j"
+            " WHERE json_extract(j.value, '$.kind') = 'attachment'"
+        )
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _add_column(db: sqlite_utils.Database, table: str, column: str, kind: str) -> None:
+    """Add a column that a newer schema's CREATE TABLE has, unless the table has it."""
+    if column not in {row[1] for row in db.execute(f"PRAGMA table_xinfo({table})")}:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
 
 def _add_year_column(db: sqlite_utils.Database) -> None:
@@ -153,10 +211,16 @@ def _build_search_index(db: sqlite_utils.Database) -> None:
     for trigger in ("insert", "delete", "update"):
         db.execute(f"DROP TRIGGER IF EXISTS articles_fts_{trigger}")
     db.execute("DROP TABLE IF EXISTS articles_fts")
-    # executescript() would COMMIT first: run statement by statement instead,
-    # inside the caller's transaction, so a failed migration leaves v1 intact.
+    _execute_script(db, FTS_SCHEMA)
+
+
+def _execute_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run `script` inside the caller's transaction, so a failed migration changes nothing.
+
+    (`executescript()` would COMMIT first.)
+    """
     statement = ""
-    for line in FTS_SCHEMA.splitlines(keepends=True):
+    for line in script.splitlines(keepends=True):
         statement += line
         if sqlite3.complete_statement(statement):
             db.execute(statement)
