@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.cli import _highlighted
+from archiver.cli.output import highlighted
 from archiver.errors import QueryError
 from archiver.search import key, parse_query
 from archiver.store import SearchHit, Store
@@ -285,7 +285,7 @@ def test_highlight_on_a_terminal_uses_the_marks_not_every_bracket() -> None:
         marks=((24, 34),),
         rank=0.0,
     )
-    assert _highlighted(hit) == "datums [01.03.2021.] un \x1b[1;33mBūvvalde\x1b[0m"
+    assert highlighted(hit) == "datums [01.03.2021.] un \x1b[1;33mBūvvalde\x1b[0m"
 
 
 # --- the command ------------------------------------------------------------
