@@ -16,6 +16,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.export import COLUMNS
+from conftest import FIXTURES
 from fixture_archive import build_fixture_archive
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,14 +119,19 @@ def test_warc_holds_every_stored_response_with_its_headers(db: Path, tmp_path: P
             for r in ArchiveIterator(stream)
         ]
     assert records[0][0] == "warcinfo"
-    responses = records[1:]
-    assert len(responses) == len(pages)
+    responses = records[1 : len(pages) + 1]
     for (kind, uri, status, headers, body), page in zip(responses, pages, strict=True):
         assert kind == "response"
         assert (uri, int(status), body) == (page[0], page[1], page[3])
         original = [(k, v) for k, v in json.loads(page[2]) if k.lower() != "content-length"]
         assert [h for h in headers if h[0].lower() != "content-length"] == original
         assert ("Content-Length", str(len(body))) in headers
+    # Then each attached file, once per URL it came from, with its type and bytes.
+    files = {uri: (headers, body) for kind, uri, status, headers, body in records[len(pages) + 1 :]}
+    assert len(files) == len(records) - len(pages) - 1 == 7
+    plans = files["https://kekava.lv/wp-content/uploads/2024/12/plans.pdf"]
+    assert ("Content-Type", "application/pdf") in plans[0]
+    assert plans[1] == (FIXTURES / "kekava-wp/uploads/plans.pdf").read_bytes()
 
 
 def test_filters_since_and_source(db: Path) -> None:
@@ -158,7 +164,11 @@ def test_filtered_warc_holds_the_pages_of_the_matching_articles(db: Path, tmp_pa
         )
     }
     conn.close()
-    assert uris == wanted and len(uris) == len(rows(db, "source = 'kekava'"))
+    attached = {
+        "https://kekava.lv/wp-content/uploads/2024/12/plans.pdf",
+        "https://kekava.lv/wp-content/uploads/2023/05/busina-marsruts.odt",
+    }
+    assert uris == wanted | attached and len(wanted) == len(rows(db, "source = 'kekava'"))
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,9 @@ the stored raw responses as `response` records with their original headers,
 so replay tools such as pywb can open the archive.
 
 Filters: `since` (articles published on or after) and `sources`. A filtered
-WARC holds the pages of the matching articles (every version); an
-unfiltered one every stored page, listings and attachments included.
+WARC holds the pages of the matching articles (every version) and the files
+they link; an unfiltered one every stored page, listings included, and every
+attached file, each once per URL it was fetched from.
 """
 
 from __future__ import annotations
@@ -222,9 +223,27 @@ def _page_ids(store: Store, since: dt.date | None, sources: tuple[str, ...]) -> 
     return [int(r[0]) for r in store.db.execute(sql, args + args)]
 
 
+def _attachment_rows(
+    store: Store, since: dt.date | None, sources: tuple[str, ...]
+) -> list[tuple[Any, ...]]:
+    """(url, content_type, etag, last_modified, fetched_at, attachment id) of attached files."""
+    sql = (
+        "SELECT u.url, f.content_type, u.etag, u.last_modified, u.fetched_at, f.id"
+        " FROM attachment_urls u JOIN attachments f ON f.id = u.attachment_id"
+    )
+    args: list[Any] = []
+    if since or sources:
+        where, args = _where(since, sources)
+        sql += (
+            " WHERE u.url IN (SELECT l.url FROM article_attachments l WHERE l.article_id IN"
+            f" (SELECT id FROM articles WHERE {where}))"
+        )
+    return store.db.execute(sql + " ORDER BY u.rowid", args).fetchall()
+
+
 def count_pages(store: Store, *, since: dt.date | None, sources: tuple[str, ...]) -> int:
     """How many response records a WARC export with these filters holds."""
-    return len(_page_ids(store, since, sources))
+    return len(_page_ids(store, since, sources)) + len(_attachment_rows(store, since, sources))
 
 
 def write_warc(
@@ -251,21 +270,46 @@ def write_warc(
         ).fetchone()
         final_url, status, headers, fetched_at, body = row
         kept = [(k, v) for k, v in json.loads(headers) if k.lower() not in _WIRE_HEADERS]
-        kept.append(("Content-Length", str(len(body))))
-        try:
-            reason = http.HTTPStatus(status).phrase
-        except ValueError:
-            reason = "Unknown"
-        record = writer.create_warc_record(
-            final_url,
-            "response",
-            payload=io.BytesIO(body),
-            http_headers=StatusAndHeaders(f"{status} {reason}", kept, protocol="HTTP/1.1"),
-            warc_headers_dict={"WARC-Date": _warc_date(fetched_at)},
-        )
-        writer.write_record(record)
+        _write_response(writer, final_url, status, kept, fetched_at, body)
+        progress(count)
+    # Attached files keep only the headers that describe them, not the whole response.
+    for url, content_type, etag, last_modified, fetched_at, file_id in _attachment_rows(
+        store, since, sources
+    ):
+        described = (("Content-Type", content_type), ("ETag", etag))
+        kept = [(k, v) for k, v in (*described, ("Last-Modified", last_modified)) if v]
+        body = store.attachment_body(file_id)
+        _write_response(writer, url, 200, kept, fetched_at, body)
+        count += 1
         progress(count)
     return count
+
+
+def _write_response(
+    writer: Any,
+    url: str,
+    status: int,
+    headers: list[tuple[str, str]],
+    fetched_at: str,
+    body: bytes,
+) -> None:
+    """One `response` record: the status line, `headers` plus the body's length, the body."""
+    try:
+        reason = http.HTTPStatus(status).phrase
+    except ValueError:
+        reason = "Unknown"
+    record = writer.create_warc_record(
+        url,
+        "response",
+        payload=io.BytesIO(body),
+        http_headers=StatusAndHeaders(
+            f"{status} {reason}",
+            [*headers, ("Content-Length", str(len(body)))],
+            protocol="HTTP/1.1",
+        ),
+        warc_headers_dict={"WARC-Date": _warc_date(fetched_at)},
+    )
+    writer.write_record(record)
 
 
 def _warc_date(fetched_at: str) -> str:
