@@ -114,9 +114,10 @@ def test_demo_archives_the_fixture_site_and_a_rerun_adds_nothing(tmp_path: Path)
     assert first.returncode == 0, first.stderr
     assert (tmp_path / "archive.db").exists()
     assert SEED_TITLE in first.stdout
+    assert "Archived 39 new articles and 7 attached files into archive.db" in first.stdout
     second = archiver("demo", cwd=tmp_path)
     assert second.returncode == 0
-    assert "Archived 0 new articles" in second.stdout
+    assert "Archived 0 new articles and 0 attached files" in second.stdout
 
 
 def test_second_crawl_while_one_runs_exits_4_at_once(config: Path, tmp_path: Path) -> None:

@@ -133,9 +133,10 @@ def demo(
             hits = store.search("pasvaldiba", limit=3)
     seconds = time.monotonic() - started
     requests = sum(s.requests for s in report.sources)
+    files = sum(s.attachments for s in report.sources)
     typer.echo(
-        f"Archived {total - before} new articles into {target} ({total} in all);"
-        f" {requests} requests in {seconds:.1f} s."
+        f"Archived {total - before} new articles and {files} attached files into {target}"
+        f" ({total} articles in all); {requests} requests in {seconds:.1f} s."
     )
     typer.echo('Example: archiver search "pasvaldiba"')
     print_hits(hits)
