@@ -68,6 +68,12 @@ def test_search_box_finds_inflected_forms_without_diacritics(
     assert SEED_TITLE in [r["title"] for r in rows]
 
 
+def test_search_box_on_attachments_finds_words_in_their_text(archive_path: Path) -> None:
+    # "velosipedists": another form, typed without diacritics, of a word only in plans.pdf.
+    rows = get(archive_path, "/archive/attachments.json?_search=velosipedists&_shape=array")
+    assert [r["name"] for r in rows] == ["plans.pdf"]
+
+
 def test_search_box_with_an_unclosed_quote_still_answers(archive_path: Path) -> None:
     rows = get(archive_path, '/archive/articles.json?_search="pasvaldiba&_shape=array')
     assert isinstance(rows, list)

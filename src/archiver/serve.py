@@ -6,8 +6,9 @@ a Datasette plugin (entry point `archiver`), so plain `datasette archive.db`
 gets the same search, cell rendering and SQL functions once archiver is
 installed:
 
-- the search box on `articles` goes through `archiver.search.parse_query`,
-  so "pasvaldibai" finds "pašvaldība" there as on the command line;
+- the search box on `articles` (and on `attachments`, the text of attached
+  files) goes through `archiver.search.parse_query`, so "pasvaldibai" finds
+  "pašvaldība" there as on the command line;
 - `body` shows as paragraphs and `links` as clickable links, attachments
   marked; the `diff` column of the "changed" query shows insertions and
   deletions;
@@ -93,6 +94,15 @@ def metadata(database: str) -> dict[str, Any]:
                         "label_column": "title",
                     },
                     "pages": {"description": "Raw responses as fetched, with headers."},
+                    "attachments": {
+                        "description": "Each attached file once (by SHA-256), with its"
+                        " text; search reads the text. article_attachments says which"
+                        " articles link it.",
+                        "fts_table": "attachments_fts",
+                        "fts_pk": "id",
+                        "facets": ["kind", "content_type"],
+                        "label_column": "name",
+                    },
                     "http_cache": {"hidden": True},
                 },
                 "queries": {
