@@ -1,7 +1,9 @@
 """Generated old-CMS sites of any size, for chaos, kill and health tests.
 
 Pages follow the Ķekava old-CMS template (so the site profile parses them);
-the text is generated deterministically from the article number.
+the text is generated deterministically from the article number. Every
+`ATTACH_EVERY`th article links a PDF of its own (`/upload/lemums-<lid>.pdf`),
+so crawls of these sites fetch and store attachments too.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 from pathlib import Path
+
+from documents import pdf
 
 WORDS = [
     "pašvaldība",
@@ -53,6 +57,16 @@ DEPARTMENTS = (
 )
 FIRST_LID = 100_000
 PER_PAGE = 20
+ATTACH_EVERY = 10
+
+
+def has_attachment(lid: int) -> bool:
+    return lid % ATTACH_EVERY == 0
+
+
+def attachment_lines(lid: int) -> list[str]:
+    """The text of article `lid`'s PDF."""
+    return [f"Lēmums Nr. {lid}", f"Par ziņu {lid}: dome nolēma atbalstīt projektu."]
 
 
 def article_html(lid: int, *, dated: bool = True) -> str:
@@ -66,6 +80,11 @@ def article_html(lid: int, *, dated: bool = True) -> str:
     published = dt.date(2010, 1, 1) + dt.timedelta(days=(lid - FIRST_LID) * 3)
     date_div = f'<div class="news-date">{published:%d.%m.%Y}.</div>' if dated else ""
     body = "\n".join(f"<p>{p}</p>\n<p>&nbsp;</p>" for p in paragraphs)
+    attached = (
+        f'\n  <p>Lēmums: <a href="/upload/lemums-{lid}.pdf">lemums-{lid}.pdf</a></p>'
+        if has_attachment(lid)
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="lv"><head><meta charset="utf-8">
 <title>Ķekavas novada pašvaldība - {title}</title></head>
@@ -75,7 +94,7 @@ def article_html(lid: int, *, dated: bool = True) -> str:
   <h1 class="news-title">{title}</h1>
   <div class="news-text">
 {body}
-  <p>Vairāk <a href="index.php?id=150&amp;lid={lid - 1}">šeit</a>.</p>
+  <p>Vairāk <a href="index.php?id=150&amp;lid={lid - 1}">šeit</a>.</p>{attached}
   </div>
   <div class="news-footer">
     <div class="news-author">{DEPARTMENTS[lid % len(DEPARTMENTS)]}</div>
@@ -130,5 +149,11 @@ def write_site(root: Path, articles: int, *, undated_from: int | None = None) ->
         routes.append(
             f'[[route]]\npath = "/pub/index.php?id=150&lid={lid}"\nfile = "lid-{lid}.html"'
         )
+        if has_attachment(lid):
+            (root / f"lemums-{lid}.pdf").write_bytes(pdf(attachment_lines(lid)))
+            routes.append(
+                f'[[route]]\npath = "/upload/lemums-{lid}.pdf"\nfile = "lemums-{lid}.pdf"\n'
+                'content_type = "application/pdf"'
+            )
     (root / "site.toml").write_text("\n\n".join(routes) + "\n", encoding="utf-8")
     return lids

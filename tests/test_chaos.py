@@ -20,7 +20,7 @@ from archiver.fixture_site import Chaos, serve_fixture_site
 from archiver.models import Source
 from archiver.store import Store
 from conftest import article_fields, crawl_once, write_fixture_config
-from sitegen import write_site
+from sitegen import ATTACH_EVERY, write_site
 
 pytestmark = pytest.mark.slow
 
@@ -53,7 +53,7 @@ def test_chaos_crawl_archives_every_article_exactly_once_within_three_runs(
     runs = 0
     with serve_fixture_site(big_site) as site:
         site.chaos = Chaos(rate=CHAOS_RATE, seed=CHAOS_SEED)
-        while chaotic.article_count() < ARTICLES and runs < 3:
+        while (chaotic.article_count() < ARTICLES or unfetched(chaotic)) and runs < 3:
             runs += 1
             crawl_once(site, chaotic, old_cms, attempts=3)
         injected = site.chaos.injected
@@ -65,8 +65,25 @@ def test_chaos_crawl_archives_every_article_exactly_once_within_three_runs(
     ).fetchone()[0]
     assert duplicates == 0
     assert article_fields(chaotic) == article_fields(clean)
+    # Every attached PDF too, each once, with the same bytes and text.
+    assert stored_files(clean) == stored_files(chaotic)
+    assert len(stored_files(clean)) == ARTICLES // ATTACH_EVERY and unfetched(chaotic) == 0
     clean.close()
     chaotic.close()
+
+
+def unfetched(store: Store) -> int:
+    row = store.db.execute("SELECT count(*) FROM article_attachments WHERE attachment_id IS NULL")
+    return int(row.fetchone()[0])
+
+
+def stored_files(store: Store) -> set[tuple[str, str, str]]:
+    """(url, sha256, text) of every attached file, however it is linked."""
+    cursor = store.db.execute(
+        "SELECT u.url, f.sha256, f.text FROM attachment_urls u"
+        " JOIN attachments f ON f.id = u.attachment_id"
+    )
+    return set(cursor.fetchall())
 
 
 def check_consistent(db: Path) -> int:
@@ -89,6 +106,17 @@ def check_consistent(db: Path) -> int:
         fts = conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
         count = int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
         assert fts == count
+        if "attachments_fts" in tables:
+            # A file is stored with its URL, its index row and its article links, or not at all.
+            files = conn.execute("SELECT count(*) FROM attachments").fetchone()[0]
+            assert conn.execute("SELECT count(*) FROM attachments_fts").fetchone()[0] == files
+            half = conn.execute(
+                "SELECT count(*) FROM attachments f WHERE NOT EXISTS"
+                " (SELECT 1 FROM attachment_urls u WHERE u.attachment_id = f.id)"
+                " OR EXISTS (SELECT 1 FROM attachment_urls u JOIN article_attachments l"
+                " ON l.url = u.url WHERE u.attachment_id = f.id AND l.attachment_id IS NULL)"
+            ).fetchone()[0]
+            assert half == 0
         return count
     finally:
         conn.close()
@@ -122,3 +150,8 @@ def test_sigkill_at_random_points_never_corrupts_and_the_next_run_completes(
     assert kills >= 15
     assert final.returncode == 0
     assert check_consistent(db) == 300
+    conn = sqlite3.connect(db)
+    files = conn.execute("SELECT count(*) FROM attachments").fetchone()[0]
+    linked = conn.execute("SELECT count(*) FROM article_attachments WHERE attachment_id IS NULL")
+    assert (files, linked.fetchone()[0]) == (300 // ATTACH_EVERY, 0)
+    conn.close()

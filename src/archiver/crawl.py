@@ -259,9 +259,10 @@ class _SourceCrawl:
             for url, kind in pending:
                 if url not in self.done and kind == "article":
                     self._archive_article(url)
-            self._archive_attachments()
             self._retry_transient()
             self._revisit()
+            # Last, so the files of articles archived anywhere in this run come too.
+            self._archive_attachments()
         except _BudgetSpent:
             self._warn(None, "budget", "page budget for this run used up; continuing next run")
         self.counts.failures = len(self.failed)
@@ -399,8 +400,6 @@ class _SourceCrawl:
                 self._read_feed(url)
             elif kind == "sitemap":
                 self._read_sitemap(url, depth=1)
-            elif kind == "attachment":
-                self._archive_attachment(url)
             else:
                 self.done.discard(url)
                 self._archive_article(url)
@@ -533,10 +532,18 @@ class _SourceCrawl:
         """
         if self.policy.attachment_max_bytes <= 0:
             return
-        for url in self.store.unfetched_attachments(
-            self.source.name, skip_failed_after=MAX_FAILURE_ATTEMPTS
-        ):
-            if urls.host_of(url) in self.hosts:
+        wanted = [
+            url
+            for url in self.store.unfetched_attachments(
+                self.source.name, skip_failed_after=MAX_FAILURE_ATTEMPTS
+            )
+            if urls.host_of(url) in self.hosts
+        ]
+        for url in wanted:
+            self._archive_attachment(url)
+        for url in wanted:  # one more try of what failed transiently, as for pages
+            if self.failed.get(url, ("", False))[1]:
+                self.done.discard(url)
                 self._archive_attachment(url)
 
     def _archive_attachment(self, url: str) -> None:
