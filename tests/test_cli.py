@@ -70,6 +70,7 @@ def test_crawl_then_search_show_stats_and_reparse(config: Path, tmp_path: Path) 
     counts = json.loads(stats.stdout)
     assert dict(counts["year"])["2019"] >= 2
     assert dict(counts["source"])["kekava-old"] >= 15
+    assert (counts["articles"], counts["attached_files"], counts["removed"]) == (39, 7, 0)
 
     reparse = archiver("reparse", "--config", str(config), cwd=tmp_path)
     assert reparse.returncode == 0 and "0 changed" in reparse.stderr

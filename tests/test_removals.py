@@ -83,6 +83,8 @@ def test_show_says_since_when_an_article_is_gone(
     )
     assert result.exit_code == 0, result.output
     assert '"removed_at": "' in result.stdout
+    stats = CliRunner().invoke(app, ["stats", "--db", store.path])
+    assert stats.stdout.startswith("articles: 19 (1 gone from the site, kept)\n")
 
 
 def test_many_articles_missing_at_once_is_a_warning_not_removals(

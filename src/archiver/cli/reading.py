@@ -179,15 +179,18 @@ def sources(
 def stats(
     db: DbOption = None, config_path: ConfigOption = None, as_json: JsonOption = False
 ) -> None:
-    """Article counts per source, department and year."""
+    """Article counts per source, department and year; attached files; removed articles."""
     config = config_for(config_path, db)
     with open_store(config, readonly=True) as store:
         counts = store.stats()
         total = store.article_count()
+        files, removed = store.attachment_count(), store.removed_count()
     if as_json:
-        typer.echo(json.dumps({"articles": total, **counts}, ensure_ascii=False, indent=2))
+        summary = {"articles": total, "attached_files": files, "removed": removed}
+        typer.echo(json.dumps({**summary, **counts}, ensure_ascii=False, indent=2))
         return
-    typer.echo(f"articles: {total}")
+    typer.echo(f"articles: {total} ({removed} gone from the site, kept)")
+    typer.echo(f"attached files: {files}")
     for name, rows in counts.items():
         typer.echo(f"\nby {name}:")
         for key, count in rows:

@@ -209,3 +209,7 @@ class CrawlState(StoreBase):
         ).fetchone()
         rates = {"published": row[1] or 0.0, "department": row[2] or 0.0, "body": row[3] or 0.0}
         return int(row[0]), rates
+
+    def removed_count(self) -> int:
+        """How many archived articles the site no longer has (or no longer lists)."""
+        return int(self.db.execute("SELECT count(*) FROM removals").fetchone()[0])
