@@ -162,6 +162,34 @@ def test_container_with_the_most_paragraph_text_and_least_link_text_wins() -> No
     assert extract(html).body == f"{LONG}\n{LONG}Again.".replace(" \n", "\n")
 
 
+def test_article_split_over_sibling_blocks_is_read_whole() -> None:
+    # Page builders put each section of the text in its own block.
+    blocks = "".join(
+        f"<div class='block'><h2>Part {i}</h2><div class='txt'><p>{LONG}Part {i}.</p>"
+        f"<p>{LONG}Part {i} again.</p></div></div>"
+        for i in range(3)
+    )
+    html = plain_page(f"<div class='sections'>{blocks}</div>", extra=f"<div><p>{LONG}</p></div>")
+    body = extract(html).body
+    assert all(f"Part {i}." in body and f"Part {i} again." in body for i in range(3))
+
+
+def test_product_box_inside_the_article_does_not_lose_it_to_a_teaser() -> None:
+    # Review articles whose affiliate product boxes hold far more text than
+    # the paragraphs: the article still wins over a short teaser elsewhere.
+    products = "".join(
+        f"<div class='product'><ul><li>Feature {i} of the jacket, described at length"
+        " with its price and rating.</li></ul></div>"
+        for i in range(40)
+    )
+    html = plain_page(
+        f"<div class='content'><p>{LONG}</p><p>{LONG}Again.</p>{products}</div>",
+        extra=f"<div class='teaser'><div class='excerpt'><p>{LONG[:100]}</p></div></div>",
+    )
+    body = extract(html).body
+    assert body.startswith(LONG.strip()) and "Feature 39" in body
+
+
 def test_text_split_by_br_without_paragraphs_is_found() -> None:
     html = plain_page(f"<div class='txt'>{LONG}<br><br>{LONG}Again.</div><div>Menu</div>")
     assert extract(html).body == f"{LONG}\n{LONG}Again.".replace(" \n", "\n")

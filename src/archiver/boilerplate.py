@@ -109,6 +109,7 @@ def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _STRONG_PATTERN = _word_pattern(STRONG_BOILERPLATE_WORDS)
+_CONSENT_PATTERN = _word_pattern(("cookie", "consent", "gdpr", "sikdat"))
 _BOILERPLATE_PATTERN = _word_pattern(BOILERPLATE_WORDS)
 
 # A boilerplate-looking element holding this share of the text around it is
@@ -118,6 +119,12 @@ _WRAPPER_SHARE = 0.5
 # strong words give way only to an element holding most of the page.
 _STRONG_WRAPPER_SHARE = 0.7
 _NEVER_DROPPED = frozenset({"html", "body", "main", "article"})
+# Junk and chrome tags that wrap whole articles on some sites, kept when
+# they hold most of the page's paragraph text.
+_WRAPPER_TAGS = frozenset({"aside", "noscript", "header", "footer", "section", "figure"})
+# Below this much text (and paragraph text) a block is never a wrapper.
+_MIN_WRAPPED = 200
+_MOST_PARAGRAPHS = 0.7
 # What an element that holds the article has and a comment thread has not.
 _ARTICLE_MARKS = "h1, [itemprop=articleBody]"
 
@@ -135,17 +142,55 @@ def drop_junk(body: LexborNode) -> None:
     """Remove the junk, then the page-level header and footer.
 
     An article's own header stays: German and Italian news sites put the
-    lead paragraph there, next to the headline.
+    lead paragraph there, next to the headline. So does a sectioning
+    element that holds most of the page's paragraphs (`_WRAPPER_TAGS`).
     """
     chrome: list[LexborNode] = []
+    page = _Paragraphs(body)
     for node in body.css(_JUNK):
-        if node.tag in JUNK_TAGS or _is_hidden(node.attributes):
+        tag = node.tag
+        # Only with the headline: a sidebar may hold more paragraphs than an
+        # article written as lists.
+        if tag in _WRAPPER_TAGS and page.holds_most(node) and node.css_first(_ARTICLE_MARKS):
+            continue
+        if tag in JUNK_TAGS or _is_hidden(node.attributes):
             node.decompose()
-        elif node.tag in _CHROME_TAGS:
+        elif tag in _CHROME_TAGS:
             chrome.append(node)
     for node in chrome:
         if not _inside(node, _ARTICLE_TAGS):
             node.decompose()
+
+
+class _Paragraphs:
+    """The paragraph text of a page, counted once and only when asked.
+
+    A block that holds most of it is the article's wrapper, whatever its tag
+    or name says: news portals that put the whole story in an <aside>, old
+    sites whose every page sits in a <noscript>, blogs whose article div is
+    named "entry share" or "socialicons-sticky" for its share buttons.
+    Junk tags need the headline too (`drop_junk`).
+    """
+
+    __slots__ = ("_root", "_total")
+
+    def __init__(self, root: LexborNode) -> None:
+        self._root = root
+        self._total = -1
+
+    def holds_most(self, node: LexborNode) -> bool:
+        """Whether `node` holds at least `_MOST_PARAGRAPHS` of the paragraph text."""
+        if len(node.text()) < _MIN_WRAPPED:
+            return False
+        if self._total < 0:
+            self._total = paragraph_chars(self._root)
+        own = paragraph_chars(node)
+        return own >= _MIN_WRAPPED and own >= _MOST_PARAGRAPHS * self._total
+
+
+def paragraph_chars(node: LexborNode) -> int:
+    """The length of the text in the <p> elements under `node`."""
+    return sum(len(paragraph.text()) for paragraph in node.css("p"))
 
 
 def _is_hidden(attributes: dict[str, str | None]) -> bool:
@@ -194,12 +239,17 @@ def _has_name(
 def drop_strong_boilerplate(body: LexborNode) -> None:
     """Remove comment threads, cookie banners, share bars and related lists."""
     whole = -1
+    page = _Paragraphs(body)
     for node in _named(body, _STRONG_PATTERN):
         if node.parent is None or node.tag in _NEVER_DROPPED:
             continue
         # A wrapper of the article holds its headline; a comment thread, even
         # one longer than the article, does not.
-        if node.css_first(_ARTICLE_MARKS) is not None:
+        # A consent banner is never a wrapper, though on a page whose text
+        # is gone its paragraphs are most of what is left.
+        if node.css_first(_ARTICLE_MARKS) is not None or (
+            page.holds_most(node) and not _has_name(node.attributes, _CONSENT_PATTERN, {})
+        ):
             continue
         if whole < 0:
             whole = len(body.text())

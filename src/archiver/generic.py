@@ -7,8 +7,9 @@ enough that the whole costs a small multiple of parsing the page:
 1. read the metadata (title, publication date) while the page is whole;
 2. drop what is never article text: scripts, navigation, hidden elements and
    blocks whose class or id names boilerplate (`boilerplate`);
-3. pick the container: the element whose paragraph text is largest once the
-   other text inside it (menus, link lists, teasers) is charged against it;
+3. pick the container: the element whose own paragraphs hold the most text,
+   grown to the ancestor that adds more paragraph text than other text
+   (menus, link lists, teasers);
 4. read its text one line per block, dropping link lists and control lines.
 
 No I/O and no module state: every function takes the tree it works on.
@@ -41,8 +42,9 @@ _FEW_PARAGRAPHS = 1000
 # of the article too.
 _BOILERPLATE_DISCOUNT = 0.3
 _MAX_DEPTH = 6
-# How much each character of non-paragraph text inside a candidate counts
-# against it: a wrapper that adds a sidebar to the article loses to the article.
+# How much each character of non-paragraph text an ancestor adds to the base
+# counts against it: a wrapper that adds a sidebar to the article loses to
+# the article.
 _OTHER_TEXT_COST = 0.33
 
 _BLOCK_TAGS = frozenset(
@@ -272,36 +274,60 @@ def _find_key(data: object, key: str) -> str:
 
 
 def _container(body: LexborNode) -> LexborNode | None:
-    """The element holding the article: most paragraph text, least other text."""
+    """The element holding the article.
+
+    First the *base*: the element whose own paragraphs (its children) hold
+    the most text, so a teaser wall, where every excerpt sits in its own
+    box, does not outweigh an article of ordinary paragraphs, and a product
+    box or table inside the article does not count against it. Then the
+    base grows to the ancestor that adds the most paragraph text for the
+    least other text: articles split over sibling blocks (a lead box, then
+    the text; one block per section on page builders) are read whole.
+    """
     chars: dict[int, int] = {}
+    direct: dict[int, int] = {}
     nodes: dict[int, LexborNode] = {}
-    found = _score_paragraphs(body.css(_PARAGRAPHS), chars, nodes, deep=True)
+    found = _score_paragraphs(body.css(_PARAGRAPHS), chars, direct, nodes, deep=True)
     if found < _FEW_PARAGRAPHS:
-        _score_paragraphs(body.css(_TEXT_BLOCKS), chars, nodes, deep=False)
-    best: LexborNode | None = None
-    best_score = 0.0
-    for key in sorted(chars, key=chars.__getitem__, reverse=True):
-        paragraphs = chars[key]
-        if paragraphs <= best_score:
-            break
+        _score_paragraphs(body.css(_TEXT_BLOCKS), chars, direct, nodes, deep=False)
+    base: LexborNode | None = None
+    base_score = 0.0
+    for key, own in direct.items():
+        score = float(own)
+        if score <= base_score:
+            continue
         node = nodes[key]
-        other = max(0, len(node.text()) - paragraphs)
-        score = paragraphs - _OTHER_TEXT_COST * other
         if boilerplate.is_named_boilerplate(node):
             score *= _BOILERPLATE_DISCOUNT
+        if score > base_score:
+            base, base_score = node, score
+    if base is None:
+        return body
+    base_other = len(base.text()) - chars[base.mem_id]
+    best, best_score = base, float(chars[base.mem_id])
+    ancestor = base.parent
+    for _ in range(_MAX_DEPTH):
+        if ancestor is None or ancestor.mem_id not in chars:
+            break
+        paragraphs = chars[ancestor.mem_id]
+        other = max(0, len(ancestor.text()) - paragraphs - base_other)
+        score = paragraphs - _OTHER_TEXT_COST * other
         if score > best_score:
-            best, best_score = node, score
-    return best or body
+            best, best_score = ancestor, score
+        ancestor = ancestor.parent
+    return best
 
 
 def _score_paragraphs(
     paragraphs: list[LexborNode],
     chars: dict[int, int],
+    direct: dict[int, int],
     nodes: dict[int, LexborNode],
     *,
     deep: bool,
 ) -> int:
-    """Credit each paragraph's own (non-link) text to its nearest ancestors."""
+    """Credit each paragraph's own (non-link) text to its nearest ancestors,
+    and to the nearest one alone in `direct`."""
     total = 0
     for paragraph in paragraphs:
         length = len(paragraph.text(deep=deep).strip())
@@ -315,10 +341,14 @@ def _score_paragraphs(
         # A text block (deep=False) holds its text itself; a <p> is held by
         # its parent.
         ancestor = paragraph.parent if deep else paragraph
-        for _ in range(_MAX_DEPTH):
+        if ancestor is None:
+            continue
+        for level in range(_MAX_DEPTH):
             if ancestor is None or ancestor.tag in ("html", "#document"):
                 break
             key = ancestor.mem_id
+            if level == 0:
+                direct[key] = direct.get(key, 0) + length
             if key in chars:
                 chars[key] += length
             else:
