@@ -195,6 +195,28 @@ def test_text_split_by_br_without_paragraphs_is_found() -> None:
     assert extract(html).body == f"{LONG}\n{LONG}Again.".replace(" \n", "\n")
 
 
+def test_text_split_by_br_beats_paragraphs_in_an_about_box() -> None:
+    # Sites whose articles are <br>-separated text in a div, while the only
+    # <p>s on the page are an "about us" box further down.
+    about = "".join(f"<p>About the site, part {i}: {LONG}</p>" for i in range(8))
+    text = "<br><br>".join(f"{LONG}Line {i}." for i in range(14))
+    html = plain_page(
+        f"<div class='content'>{text}</div>", extra=f"<div class='sidebar'>{about}</div>"
+    )
+    body = extract(html).body
+    assert "Line 13." in body and "About the site" not in body
+
+
+def test_paragraphs_written_as_divs_of_spans_are_paragraphs() -> None:
+    # Blog editors that write every paragraph as <div><span>...</span></div>.
+    text = "".join(f"<div><span><span>{LONG}Line {i}.</span></span></div>" for i in range(5))
+    html = plain_page(
+        f"<div class='post'>{text}</div>", extra="<div class='copy'>Made with love by a theme</div>"
+    )
+    body = extract(html).body
+    assert "Line 0." in body and "Line 4." in body and "Made with" not in body
+
+
 def test_hidden_elements_galleries_and_captions_stay_out() -> None:
     html = plain_page(
         f"<div class='story'><p>{LONG * 2}</p>"

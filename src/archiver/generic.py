@@ -29,8 +29,10 @@ from archiver import boilerplate, datefind, dates
 
 __all__ = ["GenericArticle", "extract_generic", "page_title"]
 
-# Elements read as paragraphs when scoring containers.
-_PARAGRAPHS = "p, pre"
+# Elements read as paragraphs when scoring containers, and line breaks, whose
+# parents are read as paragraphs too.
+_PARAGRAPHS = "p, pre, br"
+_PARAGRAPH_TAGS = frozenset({"p", "pre"})
 # Pages without <p> (text split by <br> in divs or table cells) are scored by
 # the direct text of these instead.
 _TEXT_BLOCKS = "div, td, section, article"
@@ -42,6 +44,9 @@ _FEW_PARAGRAPHS = 1000
 # of the article too.
 _BOILERPLATE_DISCOUNT = 0.3
 _MAX_DEPTH = 6
+# An ancestor must add at least this much score to the base: a one-line
+# credit in the page footer is no part of the article.
+_MIN_GAIN = 100
 # How much each character of non-paragraph text an ancestor adds to the base
 # counts against it: a wrapper that adds a sidebar to the article loses to
 # the article.
@@ -63,6 +68,8 @@ _SKIP_TAGS = frozenset(
     )
 )
 _CELL_TAGS = frozenset({"td", "th"})
+# Children that make a text block a holder of paragraphs rather than one.
+_HOLDER_TAGS = _BLOCK_TAGS | {"br"}
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _ANY_SPACE = re.compile(r"\s+")
 # A body shorter than this gives way to the page's JSON-LD articleBody.
@@ -287,9 +294,21 @@ def _container(body: LexborNode) -> LexborNode | None:
     chars: dict[int, int] = {}
     direct: dict[int, int] = {}
     nodes: dict[int, LexborNode] = {}
-    found = _score_paragraphs(body.css(_PARAGRAPHS), chars, direct, nodes, deep=True)
+    paragraphs: list[LexborNode] = []
+    broken: dict[int, LexborNode] = {}
+    for node in body.css(_PARAGRAPHS):
+        if node.tag != "br":
+            paragraphs.append(node)
+        elif (parent := node.parent) is not None and parent.tag not in _PARAGRAPH_TAGS:
+            broken[parent.mem_id] = parent
+    found = _score_paragraphs(paragraphs, chars, direct, nodes, deep=True)
     if found < _FEW_PARAGRAPHS:
         _score_paragraphs(body.css(_TEXT_BLOCKS), chars, direct, nodes, deep=False)
+    else:
+        # Text split by <br> in a <div> on a page whose <p>s are elsewhere
+        # (an "about us" box in the footer): the blocks holding <br>s are
+        # paragraphs too.
+        _score_paragraphs(list(broken.values()), chars, direct, nodes, deep=False)
     base: LexborNode | None = None
     base_score = 0.0
     for key, own in direct.items():
@@ -312,7 +331,7 @@ def _container(body: LexborNode) -> LexborNode | None:
         paragraphs = chars[ancestor.mem_id]
         other = max(0, len(ancestor.text()) - paragraphs - base_other)
         score = paragraphs - _OTHER_TEXT_COST * other
-        if score > best_score:
+        if score > best_score + _MIN_GAIN:
             best, best_score = ancestor, score
         ancestor = ancestor.parent
     return best
@@ -330,17 +349,19 @@ def _score_paragraphs(
     and to the nearest one alone in `direct`."""
     total = 0
     for paragraph in paragraphs:
-        length = len(paragraph.text(deep=deep).strip())
+        # A text block (deep=False) holds its own text itself, unless it holds
+        # no blocks: then it is a paragraph (blogs that write every paragraph
+        # as <div><span>...</span></div>). A paragraph is held by its parent.
+        whole = deep or not any(child.tag in _HOLDER_TAGS for child in paragraph.iter())
+        length = len(paragraph.text(deep=whole).strip())
         if length < _MIN_PARAGRAPH:
             continue
-        if deep:
+        if whole:
             length -= sum(len(a.text()) for a in paragraph.css("a"))
             if length < _MIN_PARAGRAPH:
                 continue
         total += length
-        # A text block (deep=False) holds its text itself; a <p> is held by
-        # its parent.
-        ancestor = paragraph.parent if deep else paragraph
+        ancestor = paragraph.parent if whole else paragraph
         if ancestor is None:
             continue
         for level in range(_MAX_DEPTH):
