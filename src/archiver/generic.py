@@ -328,9 +328,9 @@ def _container(body: LexborNode) -> LexborNode | None:
     for _ in range(_MAX_DEPTH):
         if ancestor is None or ancestor.mem_id not in chars:
             break
-        paragraphs = chars[ancestor.mem_id]
-        other = max(0, len(ancestor.text()) - paragraphs - base_other)
-        score = paragraphs - _OTHER_TEXT_COST * other
+        held = chars[ancestor.mem_id]
+        other = max(0, len(ancestor.text()) - held - base_other)
+        score = held - _OTHER_TEXT_COST * other
         if score > best_score + _MIN_GAIN:
             best, best_score = ancestor, score
         ancestor = ancestor.parent
