@@ -158,3 +158,24 @@ def test_cookie_banner_is_dropped_even_when_it_holds_most_paragraphs() -> None:
     )
     boilerplate.drop_strong_boilerplate(body)
     assert body.text().count(TEXT.strip()) == 3
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "<div class='builder-widget-container'><p>{text}</p></div>",
+        "<p class='tagStyle_x1'>{text}</p>",
+    ],
+    ids=["page-builder-widgets", "css-in-js-paragraphs"],
+)
+def test_blocks_sharing_a_boilerplate_word_that_hold_most_of_the_text_stay(block: str) -> None:
+    # Page builders wrap each section of the text in a "widget"; CSS-in-JS
+    # sites give every paragraph one generated class such as "tagStyle_x1".
+    sections = "".join(block.format(text=f"{TEXT} Section {i}.") for i in range(3))
+    container = body_of(
+        f"<div id='c'>{sections}<div class='author-box'>About the reporter</div></div>"
+    ).css_first("#c")
+    assert container is not None
+    boilerplate.drop_boilerplate(container)
+    text = container.text()
+    assert all(f"Section {i}." in text for i in range(3)) and "reporter" not in text

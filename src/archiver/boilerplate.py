@@ -266,11 +266,45 @@ def drop_boilerplate(container: LexborNode) -> None:
     """
     whole = len(container.text())
     top = container.mem_id
-    for node in _named(container, _BOILERPLATE_PATTERN):
-        if node.parent is None or node.tag in _NEVER_DROPPED or node.mem_id == top:
+    named: list[tuple[LexborNode, str, int]] = []
+    groups: dict[str, int] = {}
+    members: set[int] = set()
+    seen: dict[str, str] = {}
+    for node in container.css("[class], [id]"):
+        word = _word_of(node.attributes, seen)
+        if not word or node.tag in _NEVER_DROPPED or node.mem_id == top:
             continue
-        if len(node.text()) < _WRAPPER_SHARE * whole:
-            node.decompose()
+        length = len(node.text())
+        named.append((node, word, length))
+        # Blocks that repeat one word make a group; a block inside another
+        # of its group (a widget's inner wrapper) is counted once.
+        parent = node.parent
+        grandparent = parent.parent if parent is not None else None
+        if not any(n is not None and n.mem_id in members for n in (parent, grandparent)):
+            groups[word] = groups.get(word, 0) + length
+        members.add(node.mem_id)
+    for node, word, length in named:
+        # A block, or a group of blocks named by one word, holding half the
+        # container is the article: page builders put each section of the
+        # text in a "widget" (Elementor), CSS-in-JS names every paragraph
+        # "tagStyle_x1y2", recipes name their steps "print-step".
+        if node.parent is None or max(length, groups.get(word, 0)) >= _WRAPPER_SHARE * whole:
+            continue
+        node.decompose()
+
+
+def _word_of(attributes: dict[str, str | None], seen: dict[str, str]) -> str:
+    """The boilerplate word in the class or id in `attributes`, or ""."""
+    for name in (attributes.get("class"), attributes.get("id")):
+        if not name:
+            continue
+        word = seen.get(name)
+        if word is None:
+            found = _BOILERPLATE_PATTERN.search(name.lower())
+            word = seen[name] = found.group(0) if found is not None else ""
+        if word:
+            return word
+    return ""
 
 
 def is_named_boilerplate(node: LexborNode) -> bool:
