@@ -13,6 +13,7 @@ expression, factored by first letters, over each distinct lower-cased name.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from selectolax.lexbor import LexborNode
 
@@ -39,16 +40,14 @@ JUNK_ROLES = frozenset({"navigation", "complementary", "contentinfo", "dialog", 
 # The page's own header and footer (today's date, name days, contacts); an
 # article's header or footer, inside <article> or <main>, stays.
 _CHROME_TAGS = frozenset({"header", "footer"})
-# One query finds the junk and the page chrome.
+# One query finds the junk and the page chrome. Attribute values are tested
+# in Python (`_is_hidden`): value selectors ("[role=dialog]", "[style*=none
+# i]") cost lexbor more per element than the rest of the query together.
 _JUNK = ", ".join(
     (
         *sorted(JUNK_TAGS),
         *sorted(_CHROME_TAGS),
-        "[hidden]",
-        "[aria-hidden=true]",
-        *(f"[role={role}]" for role in sorted(JUNK_ROLES)),
-        "[style*=none i]",
-        "[style*=hidden i]",
+        *("[hidden]", "[aria-hidden]", "[role]", "[style]"),
     )
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -109,7 +108,7 @@ def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _STRONG_PATTERN = _word_pattern(STRONG_BOILERPLATE_WORDS)
-_CONSENT_PATTERN = _word_pattern(("cookie", "consent", "gdpr", "sikdat"))
+_CONSENT_WORDS = frozenset({"cookie", "consent", "gdpr", "sikdat"})
 _BOILERPLATE_PATTERN = _word_pattern(BOILERPLATE_WORDS)
 
 # A boilerplate-looking element holding this share of the text around it is
@@ -138,21 +137,26 @@ CONTROL_LINE = re.compile(
 )
 
 
-def drop_junk(body: LexborNode) -> None:
+def drop_junk(body: LexborNode, headings: Sequence[LexborNode] | None = None) -> None:
     """Remove the junk, then the page-level header and footer.
 
     An article's own header stays: German and Italian news sites put the
     lead paragraph there, next to the headline. So does a sectioning
-    element that holds most of the page's paragraphs (`_WRAPPER_TAGS`).
+    element that holds the headline (one of `headings`, the page's <h1>s,
+    found here when not given) and most of the page's paragraphs.
     """
     chrome: list[LexborNode] = []
     page = _Paragraphs(body)
+    holders: set[int] | None = None
     for node in body.css(_JUNK):
         tag = node.tag
-        # Only with the headline: a sidebar may hold more paragraphs than an
-        # article written as lists.
-        if tag in _WRAPPER_TAGS and page.holds_most(node) and node.css_first(_ARTICLE_MARKS):
-            continue
+        if tag in _WRAPPER_TAGS:
+            # Only with the headline: a sidebar may hold more paragraphs
+            # than an article written as lists.
+            if holders is None:
+                holders = _holders(body.css("h1") if headings is None else headings)
+            if node.mem_id in holders and page.holds_most(node):
+                continue
         if tag in JUNK_TAGS or _is_hidden(node.attributes):
             node.decompose()
         elif tag in _CHROME_TAGS:
@@ -160,6 +164,17 @@ def drop_junk(body: LexborNode) -> None:
     for node in chrome:
         if not _inside(node, _ARTICLE_TAGS):
             node.decompose()
+
+
+def _holders(headings: Sequence[LexborNode]) -> set[int]:
+    """The elements holding one of `headings`."""
+    held: set[int] = set()
+    for heading in headings:
+        parent = heading.parent
+        while parent is not None and parent.mem_id not in held:
+            held.add(parent.mem_id)
+            parent = parent.parent
+    return held
 
 
 class _Paragraphs:
@@ -211,27 +226,34 @@ def _inside(node: LexborNode, tags: frozenset[str]) -> bool:
     return False
 
 
-def _named(root: LexborNode, pattern: re.Pattern[str]) -> list[LexborNode]:
-    """The elements under `root` (itself included) whose class or id `pattern` finds."""
-    seen: dict[str, bool] = {}
-    return [node for node in root.css("[class], [id]") if _has_name(node.attributes, pattern, seen)]
-
-
-def _has_name(
-    attributes: dict[str, str | None], pattern: re.Pattern[str], seen: dict[str, bool]
-) -> bool:
-    """Whether `pattern` finds a word in the class or id in `attributes`.
+def _named(root: LexborNode, pattern: re.Pattern[str]) -> list[tuple[LexborNode, str]]:
+    """The elements under `root` whose class or id `pattern` finds, each with
+    the word found, in document order.
 
     Class names repeat on a page (every menu item, every teaser), so each
-    distinct one is searched once; `seen` remembers the answers.
+    distinct one is searched once.
     """
+    words: dict[str, str] = {}
+    found: list[tuple[LexborNode, str]] = []
+    for node in root.css("[class], [id]"):
+        attributes = node.attributes
+        for name in (attributes.get("class"), attributes.get("id")):
+            if not name:
+                continue
+            word = words.get(name)
+            if word is None:
+                match = pattern.search(name.lower())
+                word = words[name] = match.group(0) if match is not None else ""
+            if word:
+                found.append((node, word))
+                break
+    return found
+
+
+def _has_name(attributes: dict[str, str | None], pattern: re.Pattern[str]) -> bool:
+    """Whether `pattern` finds a word in the class or id in `attributes`."""
     for name in (attributes.get("class"), attributes.get("id")):
-        if not name:
-            continue
-        hit = seen.get(name)
-        if hit is None:
-            hit = seen[name] = pattern.search(name.lower()) is not None
-        if hit:
+        if name and pattern.search(name.lower()) is not None:
             return True
     return False
 
@@ -240,21 +262,25 @@ def drop_strong_boilerplate(body: LexborNode) -> None:
     """Remove comment threads, cookie banners, share bars and related lists."""
     whole = -1
     page = _Paragraphs(body)
-    for node in _named(body, _STRONG_PATTERN):
+    holders: set[int] | None = None
+    for node, word in _named(body, _STRONG_PATTERN):
         if node.parent is None or node.tag in _NEVER_DROPPED:
-            continue
-        # A wrapper of the article holds its headline; a comment thread, even
-        # one longer than the article, does not.
-        # A consent banner is never a wrapper, though on a page whose text
-        # is gone its paragraphs are most of what is left.
-        if node.css_first(_ARTICLE_MARKS) is not None or (
-            page.holds_most(node) and not _has_name(node.attributes, _CONSENT_PATTERN, {})
-        ):
             continue
         if whole < 0:
             whole = len(body.text())
-        if len(node.text()) < _STRONG_WRAPPER_SHARE * whole:
-            node.decompose()
+        if len(node.text()) >= _STRONG_WRAPPER_SHARE * whole:
+            continue
+        # A wrapper of the article holds its headline; a comment thread, even
+        # one longer than the article, does not.
+        if holders is None:
+            holders = _holders(body.css(_ARTICLE_MARKS))
+        if node.mem_id in holders:
+            continue
+        # A consent banner is never a wrapper, though on a page whose text
+        # is gone its paragraphs are most of what is left.
+        if word not in _CONSENT_WORDS and page.holds_most(node):
+            continue
+        node.decompose()
 
 
 def drop_boilerplate(container: LexborNode) -> None:
@@ -269,10 +295,8 @@ def drop_boilerplate(container: LexborNode) -> None:
     named: list[tuple[LexborNode, str, int]] = []
     groups: dict[str, int] = {}
     members: set[int] = set()
-    seen: dict[str, str] = {}
-    for node in container.css("[class], [id]"):
-        word = _word_of(node.attributes, seen)
-        if not word or node.tag in _NEVER_DROPPED or node.mem_id == top:
+    for node, word in _named(container, _BOILERPLATE_PATTERN):
+        if node.tag in _NEVER_DROPPED or node.mem_id == top:
             continue
         length = len(node.text())
         named.append((node, word, length))
@@ -293,20 +317,6 @@ def drop_boilerplate(container: LexborNode) -> None:
         node.decompose()
 
 
-def _word_of(attributes: dict[str, str | None], seen: dict[str, str]) -> str:
-    """The boilerplate word in the class or id in `attributes`, or ""."""
-    for name in (attributes.get("class"), attributes.get("id")):
-        if not name:
-            continue
-        word = seen.get(name)
-        if word is None:
-            found = _BOILERPLATE_PATTERN.search(name.lower())
-            word = seen[name] = found.group(0) if found is not None else ""
-        if word:
-            return word
-    return ""
-
-
 def is_named_boilerplate(node: LexborNode) -> bool:
     """Whether the class or id of `node` names it as boilerplate."""
-    return _has_name(node.attributes, _BOILERPLATE_PATTERN, {})
+    return _has_name(node.attributes, _BOILERPLATE_PATTERN)

@@ -135,7 +135,7 @@ def extract_generic(tree: LexborHTMLParser) -> GenericArticle:
     printed = None
     if published is None and headline is not None:
         printed = datefind.article_date(headline)
-    boilerplate.drop_junk(body)
+    boilerplate.drop_junk(body, head.headings)
     if published is None and printed is None:
         printed = (
             datefind.printed_date(body)
