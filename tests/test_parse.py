@@ -426,3 +426,83 @@ def test_the_articles_own_signature_date_beats_a_lone_date_elsewhere() -> None:
         extra="<div class='events'><div>05.12.2019</div></div>",
     )
     assert extract(html).published == dt.date(2019, 10, 4)
+
+
+def test_indented_date_line_is_a_lone_date() -> None:
+    # Chinese portals print the date alone on a line of their source, indented.
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 8}</p></div>",
+        extra=f"<div class='src'>Site channel (\n{' ' * 24}2012-06-04 09:20:26\n)</div>",
+    )
+    assert extract(html).published == dt.date(2012, 6, 4)
+
+
+def test_last_changed_date_is_the_last_resort() -> None:
+    # Offices and wikis state only when a page was last changed.
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 3}</p></div>",
+        extra="<div>Ihr Pfad: Startseite [Stand: 09.10.2017, 01:40 Uhr]</div>",
+    )
+    assert extract(html).published == dt.date(2017, 10, 9)
+
+
+def test_published_label_beats_a_last_changed_label() -> None:
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 3}</p></div>",
+        extra="<div>Aktualisiert: 31.10.2023</div><div>Publiziert: 01.11.2023</div>",
+    )
+    assert extract(html).published == dt.date(2023, 11, 1)
+
+
+def test_label_alone_on_its_line_labels_the_next_line() -> None:
+    # German press pages print "Datum:" and the date in two table cells.
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 3}</p></div>",
+        extra="<div>01.01.2019</div>"
+        "<table><tr><td>Datum:</td></tr><tr><td>18.10.2021</td></tr></table>",
+    )
+    assert extract(html).published == dt.date(2021, 10, 18)
+
+
+def test_dateline_beats_a_date_element_further_down() -> None:
+    # Comment and teaser dates sit in elements named for dates too.
+    html = plain_page(
+        f"<small>03.02.2022</small><div class='story'><p>{LONG * 8}</p></div>",
+        extra="<div class='comments'><span class='date'>04.02.2022</span></div>",
+    )
+    assert extract(html).published == dt.date(2022, 2, 3)
+
+
+def test_date_element_text_nodes_are_read_apart() -> None:
+    # "<span>28.09.19</span><span>12:00</span>" is no 28.09.1912.
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 3}</p></div>"
+        "<div class='post-date'><span>28.09.19</span><span>12:00</span></div>"
+    )
+    assert extract(html).published == dt.date(2019, 9, 28)
+
+
+def test_url_day_beats_a_utc_timestamp_a_day_later() -> None:
+    # American sites stamp an evening story in UTC, already the next day.
+    head = (
+        '<meta property="article:published_time" content="2020-02-25T02:25:54+00:00">'
+        '<link rel="canonical" href="https://news.example/2020/02/24/story/">'
+    )
+    assert extract(lang_page("en", head)).published == dt.date(2020, 2, 24)
+
+
+def test_url_day_does_not_beat_a_timestamp_with_its_own_offset() -> None:
+    head = (
+        '<meta property="article:published_time" content="2020-02-19T18:37:32+01:00">'
+        '<link rel="canonical" href="https://news.example/2020/02/18/story/">'
+    )
+    assert extract(lang_page("es", head)).published == dt.date(2020, 2, 19)
+
+
+def test_json_ld_published_beats_created() -> None:
+    # News systems create a story days before they publish it.
+    head = (
+        '<script type="application/ld+json">{"dateCreated": "2020-01-17T15:11:01+08:00",'
+        ' "datePublished": "2020-01-20T10:00:08+08:00"}</script>'
+    )
+    assert extract(lang_page("en", head)).published == dt.date(2020, 1, 20)

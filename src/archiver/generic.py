@@ -130,19 +130,22 @@ def extract_generic(tree: LexborHTMLParser) -> GenericArticle:
     # Dates printed with the article, read only when the page states none for
     # machines: first in the <article> holding the headline, whose meta box
     # may be an <aside>, then, once the page chrome (and its "today") is gone,
-    # in elements named for dates, after a "published" label and next to the
-    # headline.
+    # next to the headline, after a "published" label and in elements named
+    # for dates (comment and teaser dates are such elements too, so they
+    # come last). The last resort: a "last changed" label, a lone date line.
     printed = None
     if published is None and headline is not None:
         printed = datefind.article_date(headline)
     boilerplate.drop_junk(body, head.headings)
     if published is None and printed is None:
         printed = (
-            datefind.printed_date(body)
+            datefind.dateline(body, headline)
             or datefind.labelled_date(body)
-            or datefind.dateline(body, headline)
+            or datefind.printed_date(body)
         )
-    lone = datefind.lone_date(body) if published is None and printed is None else None
+    lone = None
+    if published is None and printed is None:
+        lone = datefind.updated_date(body) or datefind.lone_date(body)
     boilerplate.drop_strong_boilerplate(body)
     container = _container(body)
     lines: list[str] = []
