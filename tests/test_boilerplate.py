@@ -94,7 +94,7 @@ def test_strong_boilerplate_goes_unless_it_holds_the_headline_or_most_of_the_pag
         "<div class='share-bar'><a href='#'>Share on Facebook</a></div>"
         f"<ol class='commentlist'><li>{TEXT}</li></ol></div>"
     )
-    boilerplate.drop_strong_boilerplate(body)
+    boilerplate.drop_boilerplate(body)
     text = body.text()
     assert "Title" in text and "Share on" not in text and text.count(TEXT.strip()) == 3
 
@@ -147,7 +147,7 @@ def test_article_div_named_for_its_share_buttons_is_a_wrapper() -> None:
         f"<div class='entry share'><p>{TEXT * 3}</p><p>{TEXT * 2}</p></div>"
         "<div class='share-bar'><a href='#'>Share on Facebook</a></div>"
     )
-    boilerplate.drop_strong_boilerplate(body)
+    boilerplate.drop_boilerplate(body)
     text = body.text()
     assert text.count(TEXT.strip()) == 9 and "Share on" not in text
 
@@ -156,7 +156,7 @@ def test_cookie_banner_is_dropped_even_when_it_holds_most_paragraphs() -> None:
     body = body_of(
         f"<div class='text'>{TEXT * 3}</div><div class='cookie-notice'><p>{TEXT * 2}</p></div>"
     )
-    boilerplate.drop_strong_boilerplate(body)
+    boilerplate.drop_boilerplate(body)
     assert body.text().count(TEXT.strip()) == 3
 
 

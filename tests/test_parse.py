@@ -140,6 +140,16 @@ def test_comment_thread_longer_than_the_article_does_not_win_the_container() -> 
     assert article.body == (LONG * 2).strip()
 
 
+def test_reply_longer_than_the_post_does_not_win_the_container() -> None:
+    # Forums and reddit-like pages: one reply outweighs the short post.
+    reply = f"<div class='comment'><div class='comment-body'><p>{LONG * 4}</p></div></div>"
+    html = plain_page(
+        f"<div class='post'><p>{LONG}</p><p>Short post, second paragraph here.</p></div>",
+        extra=f"<div class='comments-area'>{reply}</div>",
+    )
+    assert extract(html).body == f"{LONG.strip()}\nShort post, second paragraph here."
+
+
 def test_boilerplate_word_inside_a_name_part_is_not_boilerplate() -> None:
     # "APageRoot" holds "pager" but is no pager.
     html = plain_page(f"<div class='APageRoot'><p>{LONG * 3}</p></div>")

@@ -13,7 +13,7 @@ expression, factored by first letters, over each distinct lower-cased name.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from selectolax.lexbor import LexborNode
 
@@ -21,7 +21,7 @@ __all__ = [
     "CONTROL_LINE",
     "drop_boilerplate",
     "drop_junk",
-    "drop_strong_boilerplate",
+    "in_strong_boilerplate",
     "is_named_boilerplate",
 ]
 
@@ -108,6 +108,7 @@ def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _STRONG_PATTERN = _word_pattern(STRONG_BOILERPLATE_WORDS)
+_STRONG_WORDS = frozenset(STRONG_BOILERPLATE_WORDS)
 _CONSENT_WORDS = frozenset({"cookie", "consent", "gdpr", "sikdat"})
 _BOILERPLATE_PATTERN = _word_pattern(BOILERPLATE_WORDS)
 
@@ -123,9 +124,8 @@ _NEVER_DROPPED = frozenset({"html", "body", "main", "article"})
 _WRAPPER_TAGS = frozenset({"aside", "noscript", "header", "footer", "section", "figure"})
 # Below this much text (and paragraph text) a block is never a wrapper.
 _MIN_WRAPPED = 200
+# The share of a page's paragraph text a wrapper holds.
 _MOST_PARAGRAPHS = 0.7
-# What an element that holds the article has and a comment thread has not.
-_ARTICLE_MARKS = "h1, [itemprop=articleBody]"
 
 # Whole lines that are controls or labels, in the languages the archive meets.
 CONTROL_LINE = re.compile(
@@ -226,9 +226,9 @@ def _inside(node: LexborNode, tags: frozenset[str]) -> bool:
     return False
 
 
-def _named(root: LexborNode, pattern: re.Pattern[str]) -> list[tuple[LexborNode, str]]:
-    """The elements under `root` whose class or id `pattern` finds, each with
-    the word found, in document order.
+def _named(root: LexborNode) -> list[tuple[LexborNode, str]]:
+    """The elements under `root` whose class or id names boilerplate, each
+    with the word found (a strong word when there is one), in document order.
 
     Class names repeat on a page (every menu item, every teaser), so each
     distinct one is searched once.
@@ -242,7 +242,8 @@ def _named(root: LexborNode, pattern: re.Pattern[str]) -> list[tuple[LexborNode,
                 continue
             word = words.get(name)
             if word is None:
-                match = pattern.search(name.lower())
+                lowered = name.lower()
+                match = _STRONG_PATTERN.search(lowered) or _BOILERPLATE_PATTERN.search(lowered)
                 word = words[name] = match.group(0) if match is not None else ""
             if word:
                 found.append((node, word))
@@ -258,44 +259,29 @@ def _has_name(attributes: dict[str, str | None], pattern: re.Pattern[str]) -> bo
     return False
 
 
-def drop_strong_boilerplate(body: LexborNode) -> None:
-    """Remove comment threads, cookie banners, share bars and related lists."""
-    whole = -1
-    page = _Paragraphs(body)
-    holders: set[int] | None = None
-    for node, word in _named(body, _STRONG_PATTERN):
-        if node.parent is None or node.tag in _NEVER_DROPPED:
-            continue
-        if whole < 0:
-            whole = len(body.text())
-        if len(node.text()) >= _STRONG_WRAPPER_SHARE * whole:
-            continue
-        # A wrapper of the article holds its headline; a comment thread, even
-        # one longer than the article, does not.
-        if holders is None:
-            holders = _holders(body.css(_ARTICLE_MARKS))
-        if node.mem_id in holders:
-            continue
-        # A consent banner is never a wrapper, though on a page whose text
-        # is gone its paragraphs are most of what is left.
-        if word not in _CONSENT_WORDS and page.holds_most(node):
-            continue
-        node.decompose()
-
-
-def drop_boilerplate(container: LexborNode) -> None:
+def drop_boilerplate(container: LexborNode, base: LexborNode | None = None) -> None:
     """Remove blocks named as boilerplate inside the chosen container.
 
     Done after the container is chosen, and never to the container itself,
     because the words also name wrappers of the article: "l-sidebar-fixed
-    l-article-body" on news sites, "entry-content-read-more" on blogs.
+    l-article-body" on news sites, "entry share" on blogs. Comment threads,
+    share bars and related lists (`STRONG_BOILERPLATE_WORDS`) go unless they
+    hold `base` (the element whose paragraphs chose the container) or the
+    headline, whatever their size: a thread may outweigh the article (forty
+    replies on a blog, a reply longer than the post on a forum). Without a
+    `base`, they stay when they hold most of the container or of its
+    paragraphs. The other words go unless the block, or the blocks sharing
+    its word, hold half of the container.
     """
     whole = len(container.text())
     top = container.mem_id
+    page = _Paragraphs(container)
+    holders: set[int] | None = None
+    kept = _holders([base]) | {base.mem_id} if base is not None else set()
     named: list[tuple[LexborNode, str, int]] = []
     groups: dict[str, int] = {}
     members: set[int] = set()
-    for node, word in _named(container, _BOILERPLATE_PATTERN):
+    for node, word in _named(container):
         if node.tag in _NEVER_DROPPED or node.mem_id == top:
             continue
         length = len(node.text())
@@ -307,7 +293,29 @@ def drop_boilerplate(container: LexborNode) -> None:
         if not any(n is not None and n.mem_id in members for n in (parent, grandparent)):
             groups[word] = groups.get(word, 0) + length
         members.add(node.mem_id)
+    weak: list[tuple[LexborNode, str, int]] = []
     for node, word, length in named:
+        if word not in _STRONG_WORDS:
+            weak.append((node, word, length))
+            continue
+        if node.parent is None:
+            continue
+        if holders is None:
+            holders = _holders(container.css("h1"))
+        if node.mem_id in holders or node.mem_id in kept:
+            continue
+        # Without a base, a wrapper is known by its size ("entry share",
+        # "socialicons-sticky"), though a consent banner never is one: its
+        # paragraphs may be most of a page whose text is elsewhere.
+        if base is None and (
+            length >= _STRONG_WRAPPER_SHARE * whole
+            or (word not in _CONSENT_WORDS and page.holds_most(node))
+        ):
+            continue
+        node.decompose()
+    # Shares of what is left once comments are gone.
+    whole = len(container.text())
+    for node, word, length in weak:
         # A block, or a group of blocks named by one word, holding half the
         # container is the article: page builders put each section of the
         # text in a "widget" (Elementor), CSS-in-JS names every paragraph
@@ -315,6 +323,22 @@ def drop_boilerplate(container: LexborNode) -> None:
         if node.parent is None or max(length, groups.get(word, 0)) >= _WRAPPER_SHARE * whole:
             continue
         node.decompose()
+
+
+def in_strong_boilerplate(node: LexborNode, is_wrapper: Callable[[LexborNode], bool]) -> bool:
+    """Whether `node` sits in an element named for comments, sharing or
+    related articles, other than a wrapper of the page (`is_wrapper`, asked
+    only of the named elements) or one that holds the headline."""
+    ancestor: LexborNode | None = node
+    while ancestor is not None and ancestor.tag not in _NEVER_DROPPED:
+        if (
+            _has_name(ancestor.attributes, _STRONG_PATTERN)
+            and not is_wrapper(ancestor)
+            and ancestor.css_first("h1") is None
+        ):
+            return True
+        ancestor = ancestor.parent
+    return False
 
 
 def is_named_boilerplate(node: LexborNode) -> bool:

@@ -43,6 +43,13 @@ _FEW_PARAGRAPHS = 1000
 # of its score: its ancestors are not discounted, as the words name wrappers
 # of the article too.
 _BOILERPLATE_DISCOUNT = 0.3
+# How many of the best bases are looked at for comment threads around them.
+_MAX_BASES = 4
+# A block named for comments or sharing that holds this share of the page's
+# paragraphs, or of its text, is the page's wrapper ("entry-content
+# no-share", "single comments-open").
+_WRAPPER_PARAGRAPHS = 0.7
+_WRAPPER_TEXT = 0.7
 _MAX_DEPTH = 6
 # An ancestor must add at least this much score to the base: a one-line
 # credit in the page footer is no part of the article.
@@ -146,11 +153,10 @@ def extract_generic(tree: LexborHTMLParser) -> GenericArticle:
     lone = None
     if published is None and printed is None:
         lone = datefind.updated_date(body) or datefind.lone_date(body)
-    boilerplate.drop_strong_boilerplate(body)
-    container = _container(body)
+    container, base = _container(body)
     lines: list[str] = []
     if container is not None:
-        boilerplate.drop_boilerplate(container)
+        boilerplate.drop_boilerplate(container, base)
         lines = _lines(container)
     if lines and title and _same_text(lines[0], title):
         lines.pop(0)
@@ -283,8 +289,8 @@ def _find_key(data: object, key: str) -> str:
     return ""
 
 
-def _container(body: LexborNode) -> LexborNode | None:
-    """The element holding the article.
+def _container(body: LexborNode) -> tuple[LexborNode, LexborNode | None]:
+    """The element holding the article, and the base it grew from.
 
     First the *base*: the element whose own paragraphs (its children) hold
     the most text, so a teaser wall, where every excerpt sits in its own
@@ -306,25 +312,41 @@ def _container(body: LexborNode) -> LexborNode | None:
             broken[parent.mem_id] = parent
     found = _score_paragraphs(paragraphs, chars, direct, nodes, deep=True)
     if found < _FEW_PARAGRAPHS:
-        _score_paragraphs(body.css(_TEXT_BLOCKS), chars, direct, nodes, deep=False)
+        found += _score_paragraphs(body.css(_TEXT_BLOCKS), chars, direct, nodes, deep=False)
     else:
         # Text split by <br> in a <div> on a page whose <p>s are elsewhere
         # (an "about us" box in the footer): the blocks holding <br>s are
         # paragraphs too.
-        _score_paragraphs(list(broken.values()), chars, direct, nodes, deep=False)
-    base: LexborNode | None = None
-    base_score = 0.0
+        found += _score_paragraphs(list(broken.values()), chars, direct, nodes, deep=False)
+    scores: list[tuple[float, int]] = []
     for key, own in direct.items():
         score = float(own)
-        if score <= base_score:
-            continue
-        node = nodes[key]
-        if boilerplate.is_named_boilerplate(node):
+        if boilerplate.is_named_boilerplate(nodes[key]):
             score *= _BOILERPLATE_DISCOUNT
-        if score > base_score:
-            base, base_score = node, score
+        scores.append((score, key))
+    scores.sort(reverse=True)
+    # The best base not inside a comment thread or a related-articles list
+    # (a reply longer than the post on forums, a teaser wall on blogs).
+    # Asked of the few best only: reading every element's name costs more
+    # than the rest of the extraction.
+    base: LexborNode | None = None
+    whole = -1
+
+    def is_wrapper(node: LexborNode) -> bool:
+        """Whether `node` holds most of the page's text or paragraphs."""
+        nonlocal whole
+        if found and chars.get(node.mem_id, 0) >= _WRAPPER_PARAGRAPHS * found:
+            return True
+        if whole < 0:
+            whole = len(body.text())
+        return len(node.text()) >= _WRAPPER_TEXT * whole
+
+    for _, key in scores[:_MAX_BASES]:
+        if not boilerplate.in_strong_boilerplate(nodes[key], is_wrapper):
+            base = nodes[key]
+            break
     if base is None:
-        return body
+        return body, None
     base_other = len(base.text()) - chars[base.mem_id]
     best, best_score = base, float(chars[base.mem_id])
     ancestor = base.parent
@@ -337,7 +359,7 @@ def _container(body: LexborNode) -> LexborNode | None:
         if score > best_score + _MIN_GAIN:
             best, best_score = ancestor, score
         ancestor = ancestor.parent
-    return best
+    return best, base
 
 
 def _score_paragraphs(
@@ -360,7 +382,8 @@ def _score_paragraphs(
         if length < _MIN_PARAGRAPH:
             continue
         if whole:
-            length -= sum(len(a.text()) for a in paragraph.css("a"))
+            # A walk of the paragraph costs a third of a query for its links.
+            length -= sum(len(a.text()) for a in paragraph.traverse() if a.tag == "a")
             if length < _MIN_PARAGRAPH:
                 continue
         total += length
