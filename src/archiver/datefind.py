@@ -253,11 +253,12 @@ def article_date(headline: LexborNode) -> dt.date | None:
     return printed_date(parent) if parent is not None else None
 
 
-def labelled_date(body: LexborNode, label: re.Pattern[str] = _PUBLISHED_LABEL) -> dt.date | None:
-    """The first date a short line labels as the publication date:
-    "Erschienen am: 01.11.2023", "Publicēts: 04.10.2019.", "Published on ...".
+def labelled_date(text: str, label: re.Pattern[str] = _PUBLISHED_LABEL) -> dt.date | None:
+    """The first date a short line of `text` (a page's, one line per text
+    node) labels as the publication date: "Erschienen am: 01.11.2023",
+    "Publicēts: 04.10.2019.", "Published on ...".
     """
-    lines = [line for line in body.text(separator="\n").split("\n") if line.strip()]
+    lines = [line for line in text.split("\n") if line.strip()]
     for at, line in enumerate(lines):
         if len(line) > _DATE_ELEMENT_TEXT:
             continue
@@ -276,15 +277,15 @@ def labelled_date(body: LexborNode, label: re.Pattern[str] = _PUBLISHED_LABEL) -
     return None
 
 
-def updated_date(body: LexborNode) -> dt.date | None:
-    """The first date a short line labels as the last change: "Stand:
-    09.10.2017", "(last edited 2019-11-10 13:28:18 by ...)"."""
-    return labelled_date(body, _UPDATED_LABEL)
+def updated_date(text: str) -> dt.date | None:
+    """The first date a short line of `text` labels as the last change:
+    "Stand: 09.10.2017", "(last edited 2019-11-10 13:28:18 by ...)"."""
+    return labelled_date(text, _UPDATED_LABEL)
 
 
-def lone_date(body: LexborNode) -> dt.date | None:
-    """The first line of the page that is a date and little else."""
-    for raw in body.text(separator="\n").split("\n"):
+def lone_date(text: str) -> dt.date | None:
+    """The first line of `text` (a page's) that is a date and little else."""
+    for raw in text.split("\n"):
         # Stripped first: source indentation is no part of the line.
         line = raw.strip()
         if len(line) > 40:
@@ -295,10 +296,10 @@ def lone_date(body: LexborNode) -> dt.date | None:
     return None
 
 
-def dateline(body: LexborNode, headline: LexborNode | None = None) -> dt.date | None:
+def dateline(body: LexborNode, headline: LexborNode | None, text: str) -> dt.date | None:
     """The first date printed next to the headline (`headline`, when it is
-    still on the page, else the first <h1>)."""
-    text = body.text(separator="\n")
+    still on the page, else the first <h1>) in `text`, the text of `body`
+    one line per text node."""
     at = -1
     for node in (headline, body.css_first("h1")):
         # The heading's text nodes, joined as the page's are, so a heading of

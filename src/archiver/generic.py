@@ -144,15 +144,17 @@ def extract_generic(tree: LexborHTMLParser) -> GenericArticle:
     if published is None and headline is not None:
         printed = datefind.article_date(headline)
     boilerplate.drop_junk(body, head.headings)
-    if published is None and printed is None:
-        printed = (
-            datefind.dateline(body, headline)
-            or datefind.labelled_date(body)
-            or datefind.printed_date(body)
-        )
     lone = None
     if published is None and printed is None:
-        lone = datefind.updated_date(body) or datefind.lone_date(body)
+        # The page's text, read once for the four searches that need it.
+        text = body.text(separator="\n")
+        printed = (
+            datefind.dateline(body, headline, text)
+            or datefind.labelled_date(text)
+            or datefind.printed_date(body)
+        )
+        if printed is None:
+            lone = datefind.updated_date(text) or datefind.lone_date(text)
     container, base = _container(body)
     lines: list[str] = []
     if container is not None:
