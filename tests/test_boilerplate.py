@@ -94,7 +94,7 @@ def test_strong_boilerplate_goes_unless_it_holds_the_headline_or_most_of_the_pag
         "<div class='share-bar'><a href='#'>Share on Facebook</a></div>"
         f"<ol class='commentlist'><li>{TEXT}</li></ol></div>"
     )
-    boilerplate.drop_strong_boilerplate(body)
+    boilerplate.drop_boilerplate(body)
     text = body.text()
     assert "Title" in text and "Share on" not in text and text.count(TEXT.strip()) == 3
 
@@ -110,3 +110,72 @@ def test_named_wrapper_holding_half_the_container_keeps_the_article() -> None:
     text = container.text()
     assert TEXT.strip() in text
     assert "reporter" not in text and "caption" not in text
+
+
+def test_aside_holding_the_headline_and_most_paragraphs_is_a_wrapper() -> None:
+    # News portals that put the whole story in an <aside> inside <main>.
+    body = body_of(
+        "<main><aside class='pa'><section><h1>Title</h1>"
+        f"<p>{TEXT * 3}</p><p>{TEXT * 2}</p></section></aside>"
+        f"<aside class='service'><p>{TEXT}</p></aside></main>"
+    )
+    boilerplate.drop_junk(body)
+    assert body.text().count(TEXT.strip()) == 5
+
+
+def test_sidebar_with_most_paragraphs_but_no_headline_is_still_junk() -> None:
+    # Articles written as lists leave a sidebar with the most <p> text.
+    body = body_of(
+        f"<h1>Title</h1><ul><li>{TEXT}</li><li>{TEXT}</li></ul>"
+        f"<aside class='sidebar'><p>{TEXT * 4}</p></aside>"
+    )
+    boilerplate.drop_junk(body)
+    assert body.text().count(TEXT.strip()) == 2
+
+
+def test_noscript_wrapping_the_whole_page_is_kept() -> None:
+    # Old sites that serve every page inside <noscript> for a script-drawn menu.
+    body = body_of(f"<noscript><div><h1>Title</h1><p>{TEXT * 4}</p></div></noscript>")
+    boilerplate.drop_junk(body)
+    assert TEXT.strip() in body.text()
+
+
+def test_article_div_named_for_its_share_buttons_is_a_wrapper() -> None:
+    # Blog themes name the article "entry share" or "socialicons-sticky".
+    body = body_of(
+        f"<div class='head'><h1>Title</h1><div class='menu'>{TEXT * 4}</div></div>"
+        f"<div class='entry share'><p>{TEXT * 3}</p><p>{TEXT * 2}</p></div>"
+        "<div class='share-bar'><a href='#'>Share on Facebook</a></div>"
+    )
+    boilerplate.drop_boilerplate(body)
+    text = body.text()
+    assert text.count(TEXT.strip()) == 9 and "Share on" not in text
+
+
+def test_cookie_banner_is_dropped_even_when_it_holds_most_paragraphs() -> None:
+    body = body_of(
+        f"<div class='text'>{TEXT * 3}</div><div class='cookie-notice'><p>{TEXT * 2}</p></div>"
+    )
+    boilerplate.drop_boilerplate(body)
+    assert body.text().count(TEXT.strip()) == 3
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "<div class='builder-widget-container'><p>{text}</p></div>",
+        "<p class='tagStyle_x1'>{text}</p>",
+    ],
+    ids=["page-builder-widgets", "css-in-js-paragraphs"],
+)
+def test_blocks_sharing_a_boilerplate_word_that_hold_most_of_the_text_stay(block: str) -> None:
+    # Page builders wrap each section of the text in a "widget"; CSS-in-JS
+    # sites give every paragraph one generated class such as "tagStyle_x1".
+    sections = "".join(block.format(text=f"{TEXT} Section {i}.") for i in range(3))
+    container = body_of(
+        f"<div id='c'>{sections}<div class='author-box'>About the reporter</div></div>"
+    ).css_first("#c")
+    assert container is not None
+    boilerplate.drop_boilerplate(container)
+    text = container.text()
+    assert all(f"Section {i}." in text for i in range(3)) and "reporter" not in text

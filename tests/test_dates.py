@@ -274,7 +274,18 @@ OTHER_LANGUAGES = [
     ("year-first-slashes", "2019/10/04", date(2019, 10, 4)),
     ("year-first-dots", "2019.10.04", date(2019, 10, 4)),
     ("american-month-first", "10/25/2019", date(2019, 10, 25)),
+    ("arabic-gregorian", "الأربعاء، 07 أكتوبر 2020 12:19 م", date(2020, 10, 7)),
+    ("arabic-levantine-and-gregorian", "الجمعة 24 نيسان / أبريل 2020", date(2020, 4, 24)),
+    ("arabic-hamza-dropped", "5 ابريل 2021", date(2021, 4, 5)),
+    ("chinese", "发布时间：2012年6月4日 09:20", date(2012, 6, 4)),
+    ("korean", "2019년 3월 2일", date(2019, 3, 2)),
+    ("german-month-first", "Juli 12, 2017", date(2017, 7, 12)),
 ]
+
+
+def test_latvian_name_before_a_number_is_no_month_first_date() -> None:
+    # "Marta" is a name day as often as it is March's genitive.
+    assert parse_date("Marta 12, 2020") is None
 
 
 @pytest.mark.parametrize(
@@ -333,6 +344,8 @@ LOCAL_DAYS = [
     ("english-pages-keep-utc", "2020-02-25T02:25:54Z", "en", date(2020, 2, 25)),
     ("no-language-keeps-utc", "2021-11-04T23:00Z", "", date(2021, 11, 4)),
     ("date-without-time", "2021-11-04", "de", date(2021, 11, 4)),
+    ("software-stamp-is-month-first", "11/01/2023 12:43:42", "de", date(2023, 11, 1)),
+    ("slashed-date-alone-stays-day-first", "11/01/2023", "de", date(2023, 1, 11)),
 ]
 
 

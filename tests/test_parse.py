@@ -140,6 +140,16 @@ def test_comment_thread_longer_than_the_article_does_not_win_the_container() -> 
     assert article.body == (LONG * 2).strip()
 
 
+def test_reply_longer_than_the_post_does_not_win_the_container() -> None:
+    # Forums and reddit-like pages: one reply outweighs the short post.
+    reply = f"<div class='comment'><div class='comment-body'><p>{LONG * 4}</p></div></div>"
+    html = plain_page(
+        f"<div class='post'><p>{LONG}</p><p>Short post, second paragraph here.</p></div>",
+        extra=f"<div class='comments-area'>{reply}</div>",
+    )
+    assert extract(html).body == f"{LONG.strip()}\nShort post, second paragraph here."
+
+
 def test_boilerplate_word_inside_a_name_part_is_not_boilerplate() -> None:
     # "APageRoot" holds "pager" but is no pager.
     html = plain_page(f"<div class='APageRoot'><p>{LONG * 3}</p></div>")
@@ -162,9 +172,59 @@ def test_container_with_the_most_paragraph_text_and_least_link_text_wins() -> No
     assert extract(html).body == f"{LONG}\n{LONG}Again.".replace(" \n", "\n")
 
 
+def test_article_split_over_sibling_blocks_is_read_whole() -> None:
+    # Page builders put each section of the text in its own block.
+    blocks = "".join(
+        f"<div class='block'><h2>Part {i}</h2><div class='txt'><p>{LONG}Part {i}.</p>"
+        f"<p>{LONG}Part {i} again.</p></div></div>"
+        for i in range(3)
+    )
+    html = plain_page(f"<div class='sections'>{blocks}</div>", extra=f"<div><p>{LONG}</p></div>")
+    body = extract(html).body
+    assert all(f"Part {i}." in body and f"Part {i} again." in body for i in range(3))
+
+
+def test_product_box_inside_the_article_does_not_lose_it_to_a_teaser() -> None:
+    # Review articles whose affiliate product boxes hold far more text than
+    # the paragraphs: the article still wins over a short teaser elsewhere.
+    products = "".join(
+        f"<div class='product'><ul><li>Feature {i} of the jacket, described at length"
+        " with its price and rating.</li></ul></div>"
+        for i in range(40)
+    )
+    html = plain_page(
+        f"<div class='content'><p>{LONG}</p><p>{LONG}Again.</p>{products}</div>",
+        extra=f"<div class='teaser'><div class='excerpt'><p>{LONG[:100]}</p></div></div>",
+    )
+    body = extract(html).body
+    assert body.startswith(LONG.strip()) and "Feature 39" in body
+
+
 def test_text_split_by_br_without_paragraphs_is_found() -> None:
     html = plain_page(f"<div class='txt'>{LONG}<br><br>{LONG}Again.</div><div>Menu</div>")
     assert extract(html).body == f"{LONG}\n{LONG}Again.".replace(" \n", "\n")
+
+
+def test_text_split_by_br_beats_paragraphs_in_an_about_box() -> None:
+    # Sites whose articles are <br>-separated text in a div, while the only
+    # <p>s on the page are an "about us" box further down.
+    about = "".join(f"<p>About the site, part {i}: {LONG}</p>" for i in range(8))
+    text = "<br><br>".join(f"{LONG}Line {i}." for i in range(14))
+    html = plain_page(
+        f"<div class='content'>{text}</div>", extra=f"<div class='sidebar'>{about}</div>"
+    )
+    body = extract(html).body
+    assert "Line 13." in body and "About the site" not in body
+
+
+def test_paragraphs_written_as_divs_of_spans_are_paragraphs() -> None:
+    # Blog editors that write every paragraph as <div><span>...</span></div>.
+    text = "".join(f"<div><span><span>{LONG}Line {i}.</span></span></div>" for i in range(5))
+    html = plain_page(
+        f"<div class='post'>{text}</div>", extra="<div class='copy'>Made with love by a theme</div>"
+    )
+    body = extract(html).body
+    assert "Line 0." in body and "Line 4." in body and "Made with" not in body
 
 
 def test_hidden_elements_galleries_and_captions_stay_out() -> None:
@@ -376,3 +436,83 @@ def test_the_articles_own_signature_date_beats_a_lone_date_elsewhere() -> None:
         extra="<div class='events'><div>05.12.2019</div></div>",
     )
     assert extract(html).published == dt.date(2019, 10, 4)
+
+
+def test_indented_date_line_is_a_lone_date() -> None:
+    # Chinese portals print the date alone on a line of their source, indented.
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 8}</p></div>",
+        extra=f"<div class='src'>Site channel (\n{' ' * 24}2012-06-04 09:20:26\n)</div>",
+    )
+    assert extract(html).published == dt.date(2012, 6, 4)
+
+
+def test_last_changed_date_is_the_last_resort() -> None:
+    # Offices and wikis state only when a page was last changed.
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 3}</p></div>",
+        extra="<div>Ihr Pfad: Startseite [Stand: 09.10.2017, 01:40 Uhr]</div>",
+    )
+    assert extract(html).published == dt.date(2017, 10, 9)
+
+
+def test_published_label_beats_a_last_changed_label() -> None:
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 3}</p></div>",
+        extra="<div>Aktualisiert: 31.10.2023</div><div>Publiziert: 01.11.2023</div>",
+    )
+    assert extract(html).published == dt.date(2023, 11, 1)
+
+
+def test_label_alone_on_its_line_labels_the_next_line() -> None:
+    # German press pages print "Datum:" and the date in two table cells.
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 3}</p></div>",
+        extra="<div>01.01.2019</div>"
+        "<table><tr><td>Datum:</td></tr><tr><td>18.10.2021</td></tr></table>",
+    )
+    assert extract(html).published == dt.date(2021, 10, 18)
+
+
+def test_dateline_beats_a_date_element_further_down() -> None:
+    # Comment and teaser dates sit in elements named for dates too.
+    html = plain_page(
+        f"<small>03.02.2022</small><div class='story'><p>{LONG * 8}</p></div>",
+        extra="<div class='comments'><span class='date'>04.02.2022</span></div>",
+    )
+    assert extract(html).published == dt.date(2022, 2, 3)
+
+
+def test_date_element_text_nodes_are_read_apart() -> None:
+    # "<span>28.09.19</span><span>12:00</span>" is no 28.09.1912.
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 3}</p></div>"
+        "<div class='post-date'><span>28.09.19</span><span>12:00</span></div>"
+    )
+    assert extract(html).published == dt.date(2019, 9, 28)
+
+
+def test_url_day_beats_a_utc_timestamp_a_day_later() -> None:
+    # American sites stamp an evening story in UTC, already the next day.
+    head = (
+        '<meta property="article:published_time" content="2020-02-25T02:25:54+00:00">'
+        '<link rel="canonical" href="https://news.example/2020/02/24/story/">'
+    )
+    assert extract(lang_page("en", head)).published == dt.date(2020, 2, 24)
+
+
+def test_url_day_does_not_beat_a_timestamp_with_its_own_offset() -> None:
+    head = (
+        '<meta property="article:published_time" content="2020-02-19T18:37:32+01:00">'
+        '<link rel="canonical" href="https://news.example/2020/02/18/story/">'
+    )
+    assert extract(lang_page("es", head)).published == dt.date(2020, 2, 19)
+
+
+def test_json_ld_published_beats_created() -> None:
+    # News systems create a story days before they publish it.
+    head = (
+        '<script type="application/ld+json">{"dateCreated": "2020-01-17T15:11:01+08:00",'
+        ' "datePublished": "2020-01-20T10:00:08+08:00"}</script>'
+    )
+    assert extract(lang_page("en", head)).published == dt.date(2020, 1, 20)

@@ -13,6 +13,7 @@ expression, factored by first letters, over each distinct lower-cased name.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 from selectolax.lexbor import LexborNode
 
@@ -20,7 +21,7 @@ __all__ = [
     "CONTROL_LINE",
     "drop_boilerplate",
     "drop_junk",
-    "drop_strong_boilerplate",
+    "in_strong_boilerplate",
     "is_named_boilerplate",
 ]
 
@@ -39,16 +40,14 @@ JUNK_ROLES = frozenset({"navigation", "complementary", "contentinfo", "dialog", 
 # The page's own header and footer (today's date, name days, contacts); an
 # article's header or footer, inside <article> or <main>, stays.
 _CHROME_TAGS = frozenset({"header", "footer"})
-# One query finds the junk and the page chrome.
+# One query finds the junk and the page chrome. Attribute values are tested
+# in Python (`_is_hidden`): value selectors ("[role=dialog]", "[style*=none
+# i]") cost lexbor more per element than the rest of the query together.
 _JUNK = ", ".join(
     (
         *sorted(JUNK_TAGS),
         *sorted(_CHROME_TAGS),
-        "[hidden]",
-        "[aria-hidden=true]",
-        *(f"[role={role}]" for role in sorted(JUNK_ROLES)),
-        "[style*=none i]",
-        "[style*=hidden i]",
+        *("[hidden]", "[aria-hidden]", "[role]", "[style]"),
     )
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -109,6 +108,8 @@ def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _STRONG_PATTERN = _word_pattern(STRONG_BOILERPLATE_WORDS)
+_STRONG_WORDS = frozenset(STRONG_BOILERPLATE_WORDS)
+_CONSENT_WORDS = frozenset({"cookie", "consent", "gdpr", "sikdat"})
 _BOILERPLATE_PATTERN = _word_pattern(BOILERPLATE_WORDS)
 
 # A boilerplate-looking element holding this share of the text around it is
@@ -118,8 +119,13 @@ _WRAPPER_SHARE = 0.5
 # strong words give way only to an element holding most of the page.
 _STRONG_WRAPPER_SHARE = 0.7
 _NEVER_DROPPED = frozenset({"html", "body", "main", "article"})
-# What an element that holds the article has and a comment thread has not.
-_ARTICLE_MARKS = "h1, [itemprop=articleBody]"
+# Junk and chrome tags that wrap whole articles on some sites, kept when
+# they hold most of the page's paragraph text.
+_WRAPPER_TAGS = frozenset({"aside", "noscript", "header", "footer", "section", "figure"})
+# Below this much text (and paragraph text) a block is never a wrapper.
+_MIN_WRAPPED = 200
+# The share of a page's paragraph text a wrapper holds.
+_MOST_PARAGRAPHS = 0.7
 
 # Whole lines that are controls or labels, in the languages the archive meets.
 CONTROL_LINE = re.compile(
@@ -131,21 +137,75 @@ CONTROL_LINE = re.compile(
 )
 
 
-def drop_junk(body: LexborNode) -> None:
+def drop_junk(body: LexborNode, headings: Sequence[LexborNode] | None = None) -> None:
     """Remove the junk, then the page-level header and footer.
 
     An article's own header stays: German and Italian news sites put the
-    lead paragraph there, next to the headline.
+    lead paragraph there, next to the headline. So does a sectioning
+    element that holds the headline (one of `headings`, the page's <h1>s,
+    found here when not given) and most of the page's paragraphs.
     """
     chrome: list[LexborNode] = []
+    page = _Paragraphs(body)
+    holders: set[int] | None = None
     for node in body.css(_JUNK):
-        if node.tag in JUNK_TAGS or _is_hidden(node.attributes):
+        tag = node.tag
+        if tag in _WRAPPER_TAGS:
+            # Only with the headline: a sidebar may hold more paragraphs
+            # than an article written as lists.
+            if holders is None:
+                holders = _holders(body.css("h1") if headings is None else headings)
+            if node.mem_id in holders and page.holds_most(node):
+                continue
+        if tag in JUNK_TAGS or _is_hidden(node.attributes):
             node.decompose()
-        elif node.tag in _CHROME_TAGS:
+        elif tag in _CHROME_TAGS:
             chrome.append(node)
     for node in chrome:
         if not _inside(node, _ARTICLE_TAGS):
             node.decompose()
+
+
+def _holders(headings: Sequence[LexborNode]) -> set[int]:
+    """The elements holding one of `headings`."""
+    held: set[int] = set()
+    for heading in headings:
+        parent = heading.parent
+        while parent is not None and parent.mem_id not in held:
+            held.add(parent.mem_id)
+            parent = parent.parent
+    return held
+
+
+class _Paragraphs:
+    """The paragraph text of a page, counted once and only when asked.
+
+    A block that holds most of it is the article's wrapper, whatever its tag
+    or name says: news portals that put the whole story in an <aside>, old
+    sites whose every page sits in a <noscript>, blogs whose article div is
+    named "entry share" or "socialicons-sticky" for its share buttons.
+    Junk tags need the headline too (`drop_junk`).
+    """
+
+    __slots__ = ("_root", "_total")
+
+    def __init__(self, root: LexborNode) -> None:
+        self._root = root
+        self._total = -1
+
+    def holds_most(self, node: LexborNode) -> bool:
+        """Whether `node` holds at least `_MOST_PARAGRAPHS` of the paragraph text."""
+        if len(node.text()) < _MIN_WRAPPED:
+            return False
+        if self._total < 0:
+            self._total = paragraph_chars(self._root)
+        own = paragraph_chars(node)
+        return own >= _MIN_WRAPPED and own >= _MOST_PARAGRAPHS * self._total
+
+
+def paragraph_chars(node: LexborNode) -> int:
+    """The length of the text in the <p> elements under `node`."""
+    return sum(len(paragraph.text()) for paragraph in node.css("p"))
 
 
 def _is_hidden(attributes: dict[str, str | None]) -> bool:
@@ -166,63 +226,121 @@ def _inside(node: LexborNode, tags: frozenset[str]) -> bool:
     return False
 
 
-def _named(root: LexborNode, pattern: re.Pattern[str]) -> list[LexborNode]:
-    """The elements under `root` (itself included) whose class or id `pattern` finds."""
-    seen: dict[str, bool] = {}
-    return [node for node in root.css("[class], [id]") if _has_name(node.attributes, pattern, seen)]
-
-
-def _has_name(
-    attributes: dict[str, str | None], pattern: re.Pattern[str], seen: dict[str, bool]
-) -> bool:
-    """Whether `pattern` finds a word in the class or id in `attributes`.
+def _named(root: LexborNode) -> list[tuple[LexborNode, str]]:
+    """The elements under `root` whose class or id names boilerplate, each
+    with the word found (a strong word when there is one), in document order.
 
     Class names repeat on a page (every menu item, every teaser), so each
-    distinct one is searched once; `seen` remembers the answers.
+    distinct one is searched once.
     """
+    words: dict[str, str] = {}
+    found: list[tuple[LexborNode, str]] = []
+    for node in root.css("[class], [id]"):
+        attributes = node.attributes
+        for name in (attributes.get("class"), attributes.get("id")):
+            if not name:
+                continue
+            word = words.get(name)
+            if word is None:
+                lowered = name.lower()
+                match = _STRONG_PATTERN.search(lowered) or _BOILERPLATE_PATTERN.search(lowered)
+                word = words[name] = match.group(0) if match is not None else ""
+            if word:
+                found.append((node, word))
+                break
+    return found
+
+
+def _has_name(attributes: dict[str, str | None], pattern: re.Pattern[str]) -> bool:
+    """Whether `pattern` finds a word in the class or id in `attributes`."""
     for name in (attributes.get("class"), attributes.get("id")):
-        if not name:
-            continue
-        hit = seen.get(name)
-        if hit is None:
-            hit = seen[name] = pattern.search(name.lower()) is not None
-        if hit:
+        if name and pattern.search(name.lower()) is not None:
             return True
     return False
 
 
-def drop_strong_boilerplate(body: LexborNode) -> None:
-    """Remove comment threads, cookie banners, share bars and related lists."""
-    whole = -1
-    for node in _named(body, _STRONG_PATTERN):
-        if node.parent is None or node.tag in _NEVER_DROPPED:
-            continue
-        # A wrapper of the article holds its headline; a comment thread, even
-        # one longer than the article, does not.
-        if node.css_first(_ARTICLE_MARKS) is not None:
-            continue
-        if whole < 0:
-            whole = len(body.text())
-        if len(node.text()) < _STRONG_WRAPPER_SHARE * whole:
-            node.decompose()
-
-
-def drop_boilerplate(container: LexborNode) -> None:
+def drop_boilerplate(container: LexborNode, base: LexborNode | None = None) -> None:
     """Remove blocks named as boilerplate inside the chosen container.
 
     Done after the container is chosen, and never to the container itself,
     because the words also name wrappers of the article: "l-sidebar-fixed
-    l-article-body" on news sites, "entry-content-read-more" on blogs.
+    l-article-body" on news sites, "entry share" on blogs. Comment threads,
+    share bars and related lists (`STRONG_BOILERPLATE_WORDS`) go unless they
+    hold `base` (the element whose paragraphs chose the container) or the
+    headline, whatever their size: a thread may outweigh the article (forty
+    replies on a blog, a reply longer than the post on a forum). Without a
+    `base`, they stay when they hold most of the container or of its
+    paragraphs. The other words go unless the block, or the blocks sharing
+    its word, hold half of the container.
     """
     whole = len(container.text())
     top = container.mem_id
-    for node in _named(container, _BOILERPLATE_PATTERN):
-        if node.parent is None or node.tag in _NEVER_DROPPED or node.mem_id == top:
+    page = _Paragraphs(container)
+    holders: set[int] | None = None
+    kept = _holders([base]) | {base.mem_id} if base is not None else set()
+    named: list[tuple[LexborNode, str, int]] = []
+    groups: dict[str, int] = {}
+    members: set[int] = set()
+    for node, word in _named(container):
+        if node.tag in _NEVER_DROPPED or node.mem_id == top:
             continue
-        if len(node.text()) < _WRAPPER_SHARE * whole:
-            node.decompose()
+        length = len(node.text())
+        named.append((node, word, length))
+        # Blocks that repeat one word make a group; a block inside another
+        # of its group (a widget's inner wrapper) is counted once.
+        parent = node.parent
+        grandparent = parent.parent if parent is not None else None
+        if not any(n is not None and n.mem_id in members for n in (parent, grandparent)):
+            groups[word] = groups.get(word, 0) + length
+        members.add(node.mem_id)
+    weak: list[tuple[LexborNode, str, int]] = []
+    for node, word, length in named:
+        if word not in _STRONG_WORDS:
+            weak.append((node, word, length))
+            continue
+        if node.parent is None:
+            continue
+        if holders is None:
+            holders = _holders(container.css("h1"))
+        if node.mem_id in holders or node.mem_id in kept:
+            continue
+        # Without a base, a wrapper is known by its size ("entry share",
+        # "socialicons-sticky"), though a consent banner never is one: its
+        # paragraphs may be most of a page whose text is elsewhere.
+        if base is None and (
+            length >= _STRONG_WRAPPER_SHARE * whole
+            or (word not in _CONSENT_WORDS and page.holds_most(node))
+        ):
+            continue
+        node.decompose()
+    # Shares of what is left once comments are gone.
+    whole = len(container.text())
+    for node, word, length in weak:
+        # A block, or a group of blocks named by one word, holding half the
+        # container is the article: page builders put each section of the
+        # text in a "widget" (Elementor), CSS-in-JS names every paragraph
+        # "tagStyle_x1y2", recipes name their steps "print-step".
+        if node.parent is None or max(length, groups.get(word, 0)) >= _WRAPPER_SHARE * whole:
+            continue
+        node.decompose()
+
+
+def in_strong_boilerplate(node: LexborNode, is_wrapper: Callable[[LexborNode], bool]) -> bool:
+    """Whether `node` sits in an element named for comments, sharing or
+    related articles, other than a wrapper of the page (`is_wrapper`, asked
+    only of the named elements) or one that holds the headline."""
+    ancestor: LexborNode | None = node
+    while ancestor is not None and ancestor.tag not in _NEVER_DROPPED:
+        if (
+            _has_name(ancestor.attributes, _STRONG_PATTERN)
+            and not is_wrapper(ancestor)
+            and ancestor.css_first("h1") is None
+        ):
+            return True
+        ancestor = ancestor.parent
+    return False
 
 
 def is_named_boilerplate(node: LexborNode) -> bool:
     """Whether the class or id of `node` names it as boilerplate."""
-    return _has_name(node.attributes, _BOILERPLATE_PATTERN, {})
+    return _has_name(node.attributes, _BOILERPLATE_PATTERN)

@@ -24,6 +24,7 @@ __all__ = [
     "metadata_date",
     "printed_date",
     "text_date",
+    "updated_date",
     "url_date",
 ]
 
@@ -63,7 +64,12 @@ _ELEMENT_DATES = ", ".join(
         "[class*=published i][title]",
     )
 )
-_JSON_LD_DATE = re.compile(r'"(?:datePublished|dateCreated)"\s*:\s*"([^"]+)"')
+# datePublished before dateCreated: news systems create a story days before
+# they publish it.
+_JSON_LD_DATES = (
+    re.compile(r'"datePublished"\s*:\s*"([^"]+)"'),
+    re.compile(r'"dateCreated"\s*:\s*"([^"]+)"'),
+)
 _JSON_LD_UPLOAD = re.compile(r'"uploadDate"\s*:\s*"([^"]+)"')
 # Blogs and news sites put the date in the article's URL path:
 # /2013/12/09/slug, /news/slug-20200113, /20200113/.
@@ -96,7 +102,15 @@ _ANY_SPACE = re.compile(r"\s+")
 # "last changed" labels are left out, a page's changes are not its date.
 _PUBLISHED_LABEL = re.compile(
     r"\b(?:publicēts|publicēšanas datums|veröffentlicht|erschienen|publiziert|published"
-    r"|posted|publicado|pubblicato|publié|opublikowano|gepubliceerd|опубликовано)\b",
+    r"|posted|publicado|pubblicato|publié|opublikowano|gepubliceerd|опубликовано|datum)\b",
+    re.I,
+)
+# Words that label the date a page was last changed: the last resort of a
+# page that states no other date (wikis' "last edited", German offices'
+# "Stand:", "Aktualisiert:").
+_UPDATED_LABEL = re.compile(
+    r"\b(?:last edited|last updated|last modified|updated|aktualisiert|stand|geändert"
+    r"|letzte änderung|mis à jour|modifié le|actualizado|aggiornato)\b",
     re.I,
 )
 # A lead paragraph's dateline: a place name, then a comma, bracket or dash,
@@ -124,20 +138,41 @@ def metadata_date(
     reads them in one query, as every query walks the whole page. A UTC
     timestamp is read on its day in `zone`, the publisher's (`dates.local_day`).
     """
-    for script in json_ld:
-        match = _JSON_LD_DATE.search(script)
-        if match:
-            found = dates.local_day(match.group(1), zone)
-            if found is not None:
-                return found
-    found = _meta_date(metas, zone) or _upload_date(json_ld, zone)
-    found = found or _element_date(tree, zone) or url_date(canonical)
-    if found is not None:
-        return found
-    for attributes in metas:
-        if attributes.get("property") == "og:url":
-            return url_date(attributes.get("content") or "")
+    in_url = url_date(canonical)
+    if in_url is None:
+        for attributes in metas:
+            if attributes.get("property") == "og:url":
+                in_url = url_date(attributes.get("content") or "")
+                break
+    stated = _json_ld_date(json_ld, zone) or _meta_date(metas, zone)
+    if stated is not None:
+        # The day in the URL is the publisher's own; a UTC timestamp of a
+        # page published in the evening west of Greenwich (American news
+        # sites) is a day later.
+        day, value = stated
+        if in_url is not None and abs((day - in_url).days) == 1 and _in_utc(value):
+            return in_url
+        return day
+    found = _upload_date(json_ld, zone) or _element_date(tree, zone)
+    return found or in_url
+
+
+def _json_ld_date(json_ld: tuple[str, ...], zone: dt.tzinfo | None) -> tuple[dt.date, str] | None:
+    """The first publication date in the JSON-LD, and the value it was read from."""
+    for pattern in _JSON_LD_DATES:
+        for script in json_ld:
+            match = pattern.search(script)
+            if match:
+                day = dates.local_day(match.group(1), zone)
+                if day is not None:
+                    return day, match.group(1)
     return None
+
+
+def _in_utc(value: str) -> bool:
+    """Whether `value` is a timestamp stated in UTC."""
+    moment = dates.parse_timestamp(value)
+    return moment is not None and moment.utcoffset() == dt.timedelta(0)
 
 
 def _upload_date(json_ld: tuple[str, ...], zone: dt.tzinfo | None) -> dt.date | None:
@@ -149,9 +184,10 @@ def _upload_date(json_ld: tuple[str, ...], zone: dt.tzinfo | None) -> dt.date | 
     return None
 
 
-def _meta_date(metas: tuple[Attributes, ...], zone: dt.tzinfo | None) -> dt.date | None:
-    """The date of the best-ranked meta tag naming a publication date."""
-    best: tuple[int, dt.date] | None = None
+def _meta_date(metas: tuple[Attributes, ...], zone: dt.tzinfo | None) -> tuple[dt.date, str] | None:
+    """The date of the best-ranked meta tag naming a publication date, and
+    the value it was read from."""
+    best: tuple[int, dt.date, str] | None = None
     for attributes in metas:
         name = attributes.get("property") or attributes.get("itemprop")
         if not name:
@@ -161,10 +197,11 @@ def _meta_date(metas: tuple[Attributes, ...], zone: dt.tzinfo | None) -> dt.date
         rank = _META_DATE_RANK.get(name.lower()) if name else None
         if rank is None or (best is not None and rank >= best[0]):
             continue
-        found = dates.local_day(attributes.get("content") or "", zone)
+        value = attributes.get("content") or ""
+        found = dates.local_day(value, zone)
         if found is not None:
-            best = (rank, found)
-    return best[1] if best is not None else None
+            best = (rank, found, value)
+    return best[1:] if best is not None else None
 
 
 def _element_date(tree: LexborHTMLParser, zone: dt.tzinfo | None) -> dt.date | None:
@@ -216,36 +253,53 @@ def article_date(headline: LexborNode) -> dt.date | None:
     return printed_date(parent) if parent is not None else None
 
 
-def labelled_date(body: LexborNode) -> dt.date | None:
-    """The first date a short line labels as the publication date:
-    "Erschienen am: 01.11.2023", "Publicēts: 04.10.2019.", "Published on ...".
+def labelled_date(text: str, label: re.Pattern[str] = _PUBLISHED_LABEL) -> dt.date | None:
+    """The first date a short line of `text` (a page's, one line per text
+    node) labels as the publication date: "Erschienen am: 01.11.2023",
+    "Publicēts: 04.10.2019.", "Published on ...".
     """
-    for line in body.text(separator="\n").split("\n"):
+    lines = [line for line in text.split("\n") if line.strip()]
+    for at, line in enumerate(lines):
         if len(line) > _DATE_ELEMENT_TEXT:
             continue
-        label = _PUBLISHED_LABEL.search(line)
-        if label is not None:
-            found = dates.parse_date(line[label.end() :])
-            if found is not None:
-                return found
+        found_label = label.search(line)
+        if found_label is None:
+            continue
+        rest = line[found_label.end() :]
+        found = dates.parse_date(rest)
+        # A label alone on its line labels the next one: German press pages
+        # print "Datum:" and the date in two cells.
+        if found is None and not rest.strip(" :\xa0\t") and at + 1 < len(lines):
+            following = lines[at + 1]
+            found = dates.parse_date(following) if len(following) <= _DATE_ELEMENT_TEXT else None
+        if found is not None:
+            return found
     return None
 
 
-def lone_date(body: LexborNode) -> dt.date | None:
-    """The first line of the page that is a date and little else."""
-    for line in body.text(separator="\n").split("\n"):
+def updated_date(text: str) -> dt.date | None:
+    """The first date a short line of `text` labels as the last change:
+    "Stand: 09.10.2017", "(last edited 2019-11-10 13:28:18 by ...)"."""
+    return labelled_date(text, _UPDATED_LABEL)
+
+
+def lone_date(text: str) -> dt.date | None:
+    """The first line of `text` (a page's) that is a date and little else."""
+    for raw in text.split("\n"):
+        # Stripped first: source indentation is no part of the line.
+        line = raw.strip()
         if len(line) > 40:
             continue
         matches = dates.find_dates(line)
-        if matches and len(line.strip()) - (matches[0].end - matches[0].start) <= 12:
+        if matches and len(line) - (matches[0].end - matches[0].start) <= 12:
             return matches[0].date
     return None
 
 
-def dateline(body: LexborNode, headline: LexborNode | None = None) -> dt.date | None:
+def dateline(body: LexborNode, headline: LexborNode | None, text: str) -> dt.date | None:
     """The first date printed next to the headline (`headline`, when it is
-    still on the page, else the first <h1>)."""
-    text = body.text(separator="\n")
+    still on the page, else the first <h1>) in `text`, the text of `body`
+    one line per text node."""
     at = -1
     for node in (headline, body.css_first("h1")):
         # The heading's text nodes, joined as the page's are, so a heading of
@@ -274,7 +328,9 @@ def printed_date(body: LexborNode) -> dt.date | None:
             found = dates.parse_date(value)
             if found is not None:
                 return found
-        text = node.text()
+        # Its text nodes apart: "<span>28.09.19</span><span>12:00</span>" is
+        # no 28.09.1912.
+        text = node.text(separator=" ")
         if len(text) <= _DATE_ELEMENT_TEXT:
             found = dates.parse_date(text)
             if found is not None:
@@ -291,7 +347,7 @@ def node_date(node: LexborNode, zone: dt.tzinfo | None = None) -> dt.date | None
             found = dates.local_day(value, zone)
             if found is not None:
                 return found
-    return dates.parse_date(_ANY_SPACE.sub(" ", node.text()).strip())
+    return dates.parse_date(_ANY_SPACE.sub(" ", node.text(separator=" ")).strip())
 
 
 def text_date(lines: tuple[str, ...] | list[str]) -> dt.date | None:

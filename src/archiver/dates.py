@@ -139,6 +139,26 @@ _CYRILLIC_NAMES: Final = (
 )
 
 
+# Arabic month names: the Gregorian names of Egypt and the Gulf, then the
+# Syriac names of the Levant and Iraq (one word each; "كانون الثاني" is not
+# read). Pages often print both: "24 نيسان / أبريل 2020". Folding drops the
+# hamza, so "أبريل" and "ابريل" are one key.
+_ARABIC_NAMES: Final = (
+    ("يناير",),
+    ("فبراير", "شباط"),
+    ("مارس", "آذار"),
+    ("أبريل", "إبريل", "نيسان"),
+    ("مايو", "أيار"),
+    ("يونيو", "يونيه", "حزيران"),
+    ("يوليو", "يوليه", "تموز"),
+    ("أغسطس", "آب"),
+    ("سبتمبر", "أيلول"),
+    ("أكتوبر",),
+    ("نوفمبر",),
+    ("ديسمبر",),
+)
+
+
 def _fold(word: str) -> str:
     """Lower-case ``word`` and drop its diacritics: 'Oktobrī' -> 'oktobri'.
 
@@ -161,9 +181,17 @@ def _month_table(*groups: tuple[tuple[str, ...], ...]) -> Mapping[str, int]:
 _LATVIAN_FORMS: Final = tuple(
     tuple(stem + ending for ending in endings) for stem, endings in _LATVIAN_STEMS
 )
-_ENGLISH_MONTHS: Final = _month_table(_ENGLISH_NAMES)
+# Month words that may come before the day ("October 4, 2019", German blogs'
+# "Juli 12, 2017"): not the Latvian ones, whose forms are also first names
+# ("Marta 12, 2020" is a name day).
+_MONTH_FIRST: Final = _month_table(_ENGLISH_NAMES, _OTHER_NAMES)
 _MONTHS: Final = _month_table(
-    _LATVIAN_FORMS, _LATVIAN_ABBREVIATIONS, _ENGLISH_NAMES, _OTHER_NAMES, _CYRILLIC_NAMES
+    _LATVIAN_FORMS,
+    _LATVIAN_ABBREVIATIONS,
+    _ENGLISH_NAMES,
+    _OTHER_NAMES,
+    _CYRILLIC_NAMES,
+    _ARABIC_NAMES,
 )
 
 # Horizontal space only (NBSP included): a date never spans a line break.
@@ -173,9 +201,11 @@ _SP = r"[^\S\n]*"
 _GAP = r"[^\S\n]+"
 # A month word; combining marks are allowed so NFD text stays one word.
 _WORD = r"(?P<mw>(?:[^\W\d_]|[\u0300-\u036f])+)"
-# A month word before the day: only English writes that order, so only English
-# names count there ("Marta 12, 2020" is a name day, not March).
-_EN_WORD = r"(?P<ew>[a-z]+)"
+# A month word before the day: only `_MONTH_FIRST` names count there.
+_EN_WORD = r"(?P<ew>[^\W\d_]+)"
+# A second month word after a slash: "24 نيسان / أبريل 2020" prints the month in
+# two calendars' names.
+_OR_WORD = rf"(?:{_SP}/{_SP}(?:[^\W\d_]|[\u0300-\u036f])+)?"
 # A numeric date must not run on into more digits ("04.10.2019.5"), and a
 # number followed by "%" is an amount. A trailing dot or letter is fine:
 # "04.10.2019." and the glued "18.12.2017.Liepājā".
@@ -202,10 +232,12 @@ _PATTERNS: Final = tuple(
         rf"{_START}(?P<y>\d{{4}})\.{_SP}(?:gad[aā]|g\.){_SP}(?P<d>\d{{1,2}})\.{_SP}{_WORD}",
         # 22. maijs, 2020 / 29.jūl 2021 / 31. Okt, 2022 / 4 October 2019 / 4th Oct 2019
         # / 5. März 2021 / 22 de outubro de 2010 / 1er mars 2020
-        rf"{_START}(?P<d>\d{{1,2}})(?:\.|st|nd|rd|th|er|º)?{_SP}(?:de{_GAP})?{_WORD}\.?,?"
+        rf"{_START}(?P<d>\d{{1,2}})(?:\.|st|nd|rd|th|er|º)?{_SP}(?:de{_GAP})?{_WORD}{_OR_WORD}\.?,?"
         rf"{_SP}(?:del?{_GAP})?(?P<y>\d{{4}})(?!\d)",
         # October 4, 2019 / Oct. 4 2019
         rf"{_START}{_EN_WORD}\.?{_SP}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?{_SP}(?P<y>\d{{4}})(?!\d)",
+        # Chinese, Japanese and Korean: 2012年6月4日 / 2012년 6월 4일.
+        r"(?<!\d)(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})(?!\d)",
         # Yearless 14.04. / 24.05. Two digits each, so versions like "3.11" and
         # amounts like "1.5" are not read as dates.
         rf"{_START}(?P<d>\d{{2}})\.(?P<m>\d{{2}}){_NUM_END}",
@@ -241,7 +273,7 @@ def _read(match: re.Match[str]) -> _Candidate | None:
     elif groups.get("mw") is not None:
         month = _MONTHS.get(_fold(groups["mw"]))
     else:
-        month = _ENGLISH_MONTHS.get(groups["ew"].casefold())
+        month = _MONTH_FIRST.get(_fold(groups["ew"]))
     if month is None:
         return None
     year_text = groups.get("y")
@@ -430,4 +462,18 @@ def local_day(text: str, zone: dt.tzinfo | None) -> dt.date | None:
     moment = parse_timestamp(text)
     if moment is not None and zone is not None and moment.utcoffset() == dt.timedelta(0):
         return moment.astimezone(zone).date()
+    # Software that stamps a slashed date with a time of day writes it month
+    # first, the en-US default ("11/01/2023 12:43:42" in a meta tag of a
+    # Swiss ASP.NET site is 1 November).
+    stamped = _SOFTWARE_STAMP.match(text.strip())
+    if stamped is not None:
+        try:
+            return dt.date(int(stamped["y"]), int(stamped["m"]), int(stamped["d"]))
+        except ValueError:
+            return None
     return parse_date(text)
+
+
+_SOFTWARE_STAMP: Final = re.compile(
+    r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?$", re.I
+)

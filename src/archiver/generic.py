@@ -5,10 +5,12 @@ holds for them. It works in four passes over one selectolax tree, each cheap
 enough that the whole costs a small multiple of parsing the page:
 
 1. read the metadata (title, publication date) while the page is whole;
-2. drop what is never article text: scripts, navigation, hidden elements and
-   blocks whose class or id names boilerplate (`boilerplate`);
-3. pick the container: the element whose paragraph text is largest once the
-   other text inside it (menus, link lists, teasers) is charged against it;
+2. drop what is never article text: scripts, navigation, hidden elements
+   and the page's own header and footer (`boilerplate`);
+3. pick the container: the element whose own paragraphs hold the most text,
+   outside comment threads and related lists, grown to the ancestor that
+   adds more paragraph text than other text (`container`), then drop the
+   blocks inside it whose class or id names boilerplate;
 4. read its text one line per block, dropping link lists and control lines.
 
 No I/O and no module state: every function takes the tree it works on.
@@ -25,34 +27,11 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver import boilerplate, datefind, dates
+from archiver.container import BLOCK_TAGS as _BLOCK_TAGS
+from archiver.container import find_container
 
 __all__ = ["GenericArticle", "extract_generic", "page_title"]
 
-# Elements read as paragraphs when scoring containers.
-_PARAGRAPHS = "p, pre"
-# Pages without <p> (text split by <br> in divs or table cells) are scored by
-# the direct text of these instead.
-_TEXT_BLOCKS = "div, td, section, article"
-_MIN_PARAGRAPH = 25
-# Below this much paragraph text, text blocks without <p> are scored too.
-_FEW_PARAGRAPHS = 1000
-# A candidate named as boilerplate (a modal, an author box) keeps this share
-# of its score: its ancestors are not discounted, as the words name wrappers
-# of the article too.
-_BOILERPLATE_DISCOUNT = 0.3
-_MAX_DEPTH = 6
-# How much each character of non-paragraph text inside a candidate counts
-# against it: a wrapper that adds a sidebar to the article loses to the article.
-_OTHER_TEXT_COST = 0.33
-
-_BLOCK_TAGS = frozenset(
-    (
-        *("address", "article", "blockquote", "center", "dd", "details", "div", "dl", "dt"),
-        *("footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main"),
-        *("ol", "p", "pre", "section", "summary", "table", "tbody", "thead"),
-        *("tfoot", "tr", "ul"),
-    )
-)
 _SKIP_TAGS = frozenset(
     (
         *("script", "style", "noscript", "template", "iframe", "svg", "button", "select"),
@@ -121,24 +100,28 @@ def extract_generic(tree: LexborHTMLParser) -> GenericArticle:
     # Dates printed with the article, read only when the page states none for
     # machines: first in the <article> holding the headline, whose meta box
     # may be an <aside>, then, once the page chrome (and its "today") is gone,
-    # in elements named for dates, after a "published" label and next to the
-    # headline.
+    # next to the headline, after a "published" label and in elements named
+    # for dates (comment and teaser dates are such elements too, so they
+    # come last). The last resort: a "last changed" label, a lone date line.
     printed = None
     if published is None and headline is not None:
         printed = datefind.article_date(headline)
-    boilerplate.drop_junk(body)
+    boilerplate.drop_junk(body, head.headings)
+    lone = None
     if published is None and printed is None:
+        # The page's text, read once for the four searches that need it.
+        text = body.text(separator="\n")
         printed = (
-            datefind.printed_date(body)
-            or datefind.labelled_date(body)
-            or datefind.dateline(body, headline)
+            datefind.dateline(body, headline, text)
+            or datefind.labelled_date(text)
+            or datefind.printed_date(body)
         )
-    lone = datefind.lone_date(body) if published is None and printed is None else None
-    boilerplate.drop_strong_boilerplate(body)
-    container = _container(body)
+        if printed is None:
+            lone = datefind.updated_date(text) or datefind.lone_date(text)
+    container, base = find_container(body)
     lines: list[str] = []
     if container is not None:
-        boilerplate.drop_boilerplate(container)
+        boilerplate.drop_boilerplate(container, base)
         lines = _lines(container)
     if lines and title and _same_text(lines[0], title):
         lines.pop(0)
@@ -269,63 +252,6 @@ def _find_key(data: object, key: str) -> str:
             if found:
                 return found
     return ""
-
-
-def _container(body: LexborNode) -> LexborNode | None:
-    """The element holding the article: most paragraph text, least other text."""
-    chars: dict[int, int] = {}
-    nodes: dict[int, LexborNode] = {}
-    found = _score_paragraphs(body.css(_PARAGRAPHS), chars, nodes, deep=True)
-    if found < _FEW_PARAGRAPHS:
-        _score_paragraphs(body.css(_TEXT_BLOCKS), chars, nodes, deep=False)
-    best: LexborNode | None = None
-    best_score = 0.0
-    for key in sorted(chars, key=chars.__getitem__, reverse=True):
-        paragraphs = chars[key]
-        if paragraphs <= best_score:
-            break
-        node = nodes[key]
-        other = max(0, len(node.text()) - paragraphs)
-        score = paragraphs - _OTHER_TEXT_COST * other
-        if boilerplate.is_named_boilerplate(node):
-            score *= _BOILERPLATE_DISCOUNT
-        if score > best_score:
-            best, best_score = node, score
-    return best or body
-
-
-def _score_paragraphs(
-    paragraphs: list[LexborNode],
-    chars: dict[int, int],
-    nodes: dict[int, LexborNode],
-    *,
-    deep: bool,
-) -> int:
-    """Credit each paragraph's own (non-link) text to its nearest ancestors."""
-    total = 0
-    for paragraph in paragraphs:
-        length = len(paragraph.text(deep=deep).strip())
-        if length < _MIN_PARAGRAPH:
-            continue
-        if deep:
-            length -= sum(len(a.text()) for a in paragraph.css("a"))
-            if length < _MIN_PARAGRAPH:
-                continue
-        total += length
-        # A text block (deep=False) holds its text itself; a <p> is held by
-        # its parent.
-        ancestor = paragraph.parent if deep else paragraph
-        for _ in range(_MAX_DEPTH):
-            if ancestor is None or ancestor.tag in ("html", "#document"):
-                break
-            key = ancestor.mem_id
-            if key in chars:
-                chars[key] += length
-            else:
-                chars[key] = length
-                nodes[key] = ancestor
-            ancestor = ancestor.parent
-    return total
 
 
 # Where a text node sits, by the element holding it: the block it belongs to
