@@ -121,3 +121,17 @@ def test_an_old_article_pinned_on_top_of_the_listing_removes_nothing(
     site.set(NEWS_1, Answer(body=page.replace(first, pinned + first).encode("utf-8")))
     report = crawl_once(site, store, old_cms)
     assert report.sources[0].removed == 0 and removals(store) == []
+
+
+def test_a_night_with_nothing_new_writes_no_sightings(
+    site: FixtureSite, store: Store, old_cms: tuple[Source, ...]
+) -> None:
+    crawl_once(site, store, old_cms, revisit=0)
+    sightings = store.db.execute("SELECT count(*) FROM listing_sightings").fetchone()[0]
+    assert sightings >= 10  # the articles of the first listing page
+    before = store.db.conn.total_changes
+    crawl_once(site, store, old_cms, revisit=0)
+    # The run's own row in `crawls` (inserted, then finished) and the walk's place in
+    # `listing_frontier` (added, then removed); nothing for the sightings or removals.
+    assert store.db.conn.total_changes - before == 4
+    assert store.db.execute("SELECT count(*) FROM listing_sightings").fetchone()[0] == sightings

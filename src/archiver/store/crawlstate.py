@@ -95,14 +95,16 @@ class CrawlState(StoreBase):
             )
 
     def mark_listed(self, listing: str, article_ids: set[int], at: dt.datetime) -> None:
-        """Note that a listing showed these articles; a removal for being unlisted is undone."""
+        """Note that a listing showed these articles; a removal for being unlisted is undone.
+
+        Only what is new is written, so a night with nothing new writes nothing.
+        """
         seen = at.isoformat(timespec="seconds")
         with self.transaction():
             for article_id in article_ids:
                 self.db.execute(
-                    "INSERT INTO listing_sightings (article_id, listing, last_listed)"
-                    " VALUES (?, ?, ?) ON CONFLICT(listing, article_id)"
-                    " DO UPDATE SET last_listed = excluded.last_listed",
+                    "INSERT OR IGNORE INTO listing_sightings (article_id, listing, first_listed)"
+                    " VALUES (?, ?, ?)",
                     [article_id, listing, seen],
                 )
                 self.db.execute(

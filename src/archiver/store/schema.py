@@ -104,7 +104,7 @@ CREATE TABLE IF NOT EXISTS removals (
 CREATE TABLE IF NOT EXISTS listing_sightings (
     article_id INTEGER NOT NULL REFERENCES articles(id),
     listing TEXT NOT NULL,
-    last_listed TEXT NOT NULL,
+    first_listed TEXT NOT NULL,
     PRIMARY KEY (listing, article_id)
 );
 CREATE TABLE IF NOT EXISTS revisits (
