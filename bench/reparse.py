@@ -16,7 +16,7 @@ In the same run it times, `--repeat` times each (median counts):
 - bare parse: decode + `LexborHTMLParser` + our `parse.parse_page` of every
   stored page in one process, no database (bodies read ahead, untimed);
   `LexborHTMLParser` alone is shown too;
-- `crawl.reparse(store, workers=N)` for each N of `--workers`, on the same
+- `reparse.reparse(store, workers=N)` for each N of `--workers`, on the same
   archive, after the stale titles are put back; it must rewrite exactly the
   stale articles and nothing else.
 
@@ -41,7 +41,7 @@ from pathlib import Path
 from oldcms import old_cms_articles
 from selectolax.lexbor import LexborHTMLParser
 
-from archiver import crawl, parse
+from archiver import parse, reparse
 from archiver.models import Page
 from archiver.store import Store
 
@@ -150,13 +150,13 @@ def _decode_and_parse(page: Page) -> object:
 
 def reparse_run(
     store: Store, workers: int, every: int
-) -> tuple[tuple[float, float], crawl.ReparseReport, int]:
+) -> tuple[tuple[float, float], reparse.ReparseReport, int]:
     """One timed reparse with `workers`: (wall, CPU) seconds, its report, rows it changed."""
     make_stale(store, every)
     gc.collect()
     before = store.db.conn.total_changes
     start, start_cpu = time.perf_counter(), cpu_seconds()
-    report = crawl.reparse(store, workers=workers)
+    report = reparse.reparse(store, workers=workers)
     seconds = (time.perf_counter() - start, cpu_seconds() - start_cpu)
     return seconds, report, store.db.conn.total_changes - before
 

@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 from archiver import attachments
 from archiver.cli import app
-from archiver.crawl import reparse
 from archiver.fixture_site import Answer, FixtureSite
 from archiver.models import Article, Link, Page, Source
+from archiver.reparse import reparse
 from archiver.store import SCHEMA_VERSION, Store
 from archiver.store.attachments import file_name
 from conftest import crawl_once, write_fixture_config

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver import crawl
+from archiver import crawl, reparse
 from archiver.discover import canonical_key
 from archiver.fetch import Fetcher
 from archiver.fixture_site import Answer, FixtureSite
@@ -215,7 +215,7 @@ def test_reparse_rebuilds_articles_from_stored_pages_with_the_server_stopped(
     before = {a.id: a for a in store.iter_articles()}
     with store.transaction():
         store.db.execute("UPDATE articles SET title = 'broken', body = '', department = NULL")
-    report = crawl.reparse(store)
+    report = reparse.reparse(store)
     assert report.articles == len(before) and report.changed == len(before) and report.failed == 0
     after = {a.id: a for a in store.iter_articles()}
     assert after == before

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver import crawl, parse
+from archiver import parse, reparse
 from archiver.fixture_site import FixtureSite
 from archiver.models import Source
 from archiver.store import Store
@@ -43,8 +43,8 @@ def copy_of(path: Path, name: str) -> Store:
 
 def test_two_workers_give_the_same_archive_as_one(archived: Path) -> None:
     one, two = copy_of(archived, "one.db"), copy_of(archived, "two.db")
-    report_one = crawl.reparse(one, workers=1)
-    report_two = crawl.reparse(two, workers=2)
+    report_one = reparse.reparse(one, workers=1)
+    report_two = reparse.reparse(two, workers=2)
     assert report_one == report_two
     assert report_two.changed == 3 and report_two.failed == 0
     assert report_two.articles == one.article_count() > 3
@@ -62,14 +62,14 @@ def test_reparse_writes_only_the_articles_whose_fields_changed(
     with store.transaction():  # an older parser made them all, most the same as today's
         store.db.execute("UPDATE articles SET parser_version = 'old'")
     before = store.db.conn.total_changes
-    report = crawl.reparse(store, workers=workers)
+    report = reparse.reparse(store, workers=workers)
     assert report.changed == 3
     versions = dict(
         store.db.execute("SELECT parser_version, count(*) FROM articles GROUP BY 1").fetchall()
     )
     assert versions == {parse.PARSER_VERSION: 3, "old": report.articles - 3}
     written = store.db.conn.total_changes - before
-    again = crawl.reparse(store, workers=workers)
+    again = reparse.reparse(store, workers=workers)
     assert again.changed == 0 and store.db.conn.total_changes - before == written
     store.close()
 
@@ -78,7 +78,7 @@ def test_reparse_counts_an_article_without_a_stored_page_as_failed(archived: Pat
     store = Store.open(archived)
     with store.transaction():
         store.db.execute("UPDATE articles SET page_id = NULL WHERE id = 1")
-    report = crawl.reparse(store, workers=2)
+    report = reparse.reparse(store, workers=2)
     assert report.failed == 1 and report.changed == 2
     store.close()
 

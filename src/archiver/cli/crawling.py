@@ -11,6 +11,7 @@ import typer
 
 from archiver import crawl as crawling
 from archiver import discover
+from archiver import reparse as reparsing
 from archiver.cli.base import (
     EXIT_OK,
     EXIT_PARTIAL,
@@ -207,7 +208,7 @@ def reparse(
     """Re-run the parser over the stored raw pages (no network); writes only what changed."""
     config = config_for(config_path, db)
     with open_store(config) as store:
-        report = crawling.reparse(store, workers=workers, log=noop if quiet else err)
+        report = reparsing.reparse(store, workers=workers, log=noop if quiet else err)
     if not quiet:
         err(
             f"reparsed {report.articles} articles: {report.changed} changed,"
