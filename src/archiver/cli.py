@@ -34,7 +34,7 @@ from archiver.errors import ArchiverError, CrawlLocked
 from archiver.fetch import Fetcher, FetchSettings, make_client
 from archiver.fixture_site import serve_fixture_site
 from archiver.models import CrawlReport
-from archiver.store import SearchHit, Store, StoredArticle
+from archiver.store import FOR_CRAWL, FOR_SEARCH, SearchHit, Store, StoredArticle, Tuning
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_LOCKED = 0, 1, 2, 3, 4
 
@@ -88,8 +88,10 @@ def _config(path: Path | None, db: Path | None = None) -> Config:
 
 
 @contextmanager
-def _open_store(config: Config, *, readonly: bool = False) -> Iterator[Store]:
-    store = Store.open(config.settings.db, readonly=readonly)
+def _open_store(
+    config: Config, *, readonly: bool = False, tuning: Tuning = FOR_SEARCH
+) -> Iterator[Store]:
+    store = Store.open(config.settings.db, readonly=readonly, tuning=tuning)
     try:
         yield store
     finally:
@@ -159,7 +161,7 @@ def crawl(
     config = _config(config_path, db)
     sources = tuple(config.source(n) for n in source) if source else config.sources
     with (
-        _open_store(config) as store,
+        _open_store(config, tuning=FOR_CRAWL) as store,
         store.crawl_lock(),
         make_client(_resolve(config)) as client,
     ):
@@ -198,7 +200,7 @@ def demo(
         _err(f"fixture site serving {', '.join(sorted(site.table.hosts))} on {host}:{port}")
         resolve = {name: (host, port) for name in site.table.hosts}
         config = load_config(default_config_path(), {"db": str(target), "delay": 0.0})
-        with _open_store(config) as store, make_client(resolve) as client:
+        with _open_store(config, tuning=FOR_CRAWL) as store, make_client(resolve) as client:
             before = store.article_count()
             fetcher = Fetcher(client=client, settings=_fetch_settings(config))
             report = crawling.crawl(
@@ -414,7 +416,7 @@ def backfill(
     config = _config(config_path, db)
     chosen = config.source(source)
     with (
-        _open_store(config) as store,
+        _open_store(config, tuning=FOR_CRAWL) as store,
         store.crawl_lock(),
         make_client(_resolve(config)) as client,
     ):

@@ -41,7 +41,7 @@ from archiver.models import (
     Source,
     SourceReport,
 )
-from archiver.store import ReparseInput, Store, parsed_fields
+from archiver.store import ReparseInput, Store, Tuning, parsed_fields
 
 Log = Callable[[str], None]
 
@@ -140,7 +140,14 @@ def crawl(
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="source") as pool:
                 futures = [
                     pool.submit(
-                        _crawl_group, group, store.path, fetcher, crawl_id, policy, finished
+                        _crawl_group,
+                        group,
+                        store.path,
+                        store.tuning,
+                        fetcher,
+                        crawl_id,
+                        policy,
+                        finished,
                     )
                     for group in groups
                 ]
@@ -179,13 +186,14 @@ def host_groups(sources: tuple[Source, ...]) -> list[list[Source]]:
 def _crawl_group(
     group: list[Source],
     path: str,
+    tuning: Tuning,
     fetcher: Fetcher,
     crawl_id: int,
     policy: CrawlPolicy,
     finished: Callable[[SourceReport], None],
 ) -> None:
-    """One group of sources in a worker thread, on its own SQLite connection."""
-    store = Store.open(path)
+    """One group of sources in a worker thread, on its own connection, tuned as the crawl's."""
+    store = Store.open(path, tuning=tuning)
     try:
         for source in group:
             finished(_SourceCrawl(source, store, fetcher, crawl_id, policy).run())

@@ -26,11 +26,14 @@ and `core`, where `Store` joins them and opens the file.
 from archiver.store.core import Store
 from archiver.store.query import SEARCH_CANDIDATES
 from archiver.store.records import (
+    FOR_CRAWL,
+    FOR_SEARCH,
     PARSED_FIELDS,
     ReparseInput,
     SaveOutcome,
     SearchHit,
     StoredArticle,
+    Tuning,
     content_hash,
     nfc,
     parsed_fields,
@@ -38,6 +41,8 @@ from archiver.store.records import (
 from archiver.store.schema import SCHEMA_VERSION
 
 __all__ = [
+    "FOR_CRAWL",
+    "FOR_SEARCH",
     "PARSED_FIELDS",
     "SCHEMA_VERSION",
     "SEARCH_CANDIDATES",
@@ -46,6 +51,7 @@ __all__ = [
     "SearchHit",
     "Store",
     "StoredArticle",
+    "Tuning",
     "content_hash",
     "nfc",
     "parsed_fields",
