@@ -38,6 +38,7 @@ from archiver.models import (
     CrawlReport,
     Listing,
     Page,
+    ParseResult,
     Source,
     SourceReport,
 )
@@ -440,17 +441,20 @@ class _SourceCrawl:
             self._fail(url, "article", exc)
             return
         self.failed.pop(url, None)
-        if self.store.clear_failure(url):
-            self.counts.recovered += 1
-        self.store.mark_checked(url, page.fetched_at)
-        if page.not_modified:
-            self.counts.not_modified += 1
-            self.counts.unchanged_articles += 1
-            return
-        self._store_parsed(page)
+        result = None if page.not_modified else parse.parse_page(page)
+        # One commit per article: the fetch's bookkeeping (failure cleared, check
+        # noted) lands with the page and article it brought, or none of it does.
+        with self.store.transaction():
+            if self.store.clear_failure(url):
+                self.counts.recovered += 1
+            self.store.mark_checked(url, page.fetched_at)
+            if result is None:
+                self.counts.not_modified += 1
+                self.counts.unchanged_articles += 1
+                return
+            self._store_parsed(page, result)
 
-    def _store_parsed(self, page: Page) -> None:
-        result = parse.parse_page(page)
+    def _store_parsed(self, page: Page, result: ParseResult) -> None:
         counts = self.counts
         with self.store.transaction():  # the raw page and its article land together or not at all
             page_id, _ = self.store.save_page(page, crawl_id=self.crawl_id)
@@ -647,7 +651,7 @@ def backfill_ids(
                     walker._fail(url, "article", exc)  # worth another try; 404s are just gaps
                 page = None
             if page is not None and not page.not_modified:
-                walker._store_parsed(page)
+                walker._store_parsed(page, parse.parse_page(page))
             gained = walker.counts.new_articles + walker.counts.duplicates - before
             found += gained
             missed = 0 if gained else missed + 1
