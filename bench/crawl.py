@@ -17,8 +17,10 @@ own:
   after another, into a new archive, against a bare `httpx.Client` GETting
   the same URLs in the same order (same routed transport, bodies read, no
   parsing, no storing). Ratio: crawl pages/s / bare pages/s (target >= 0.9).
-  A second crawl row sets `PRAGMA synchronous = NORMAL` on the archive (no
-  fsync per commit in WAL mode), to show what the commits cost.
+  The archive is opened as `archiver crawl` opens it (`store.FOR_CRAWL`: no
+  mmap, an 8 MB page cache, `synchronous=NORMAL`); a second crawl row opens
+  it as search does (`store.FOR_SEARCH`: 1 GiB mmap, 64 MB cache, an fsync
+  per commit), to show what that tuning buys.
 - (b) a per-host delay (`--delay`, default 0.05 s), sources crawled with
   `workers` = hosts (one thread and one connection per host): wall time
   against the politeness floor, requests x delay / hosts (target <= 1.1x).
@@ -31,10 +33,10 @@ own:
   writes to `crawls` taken off).
 
 Peak RSS is `VmHWM`; it counts the archive file's pages that SQLite maps
-(`PRAGMA mmap_size`) and each connection's page cache, so it follows the
-archive's size. "anon at end" (`RssAnon` before the archive is closed) is the
-heap alone. Times are medians of `--repeat` runs; the machine is shared, so
-read the ratios, not the times.
+(`PRAGMA mmap_size`, none for a crawl) and each connection's page cache.
+"anon at end" (`RssAnon` before the archive is closed) is the heap alone
+(the page cache included). Times are medians of `--repeat` runs; the
+machine is shared, so read the ratios, not the times.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ from archiver import crawl
 from archiver.fetch import Fetcher, FetchSettings, make_client
 from archiver.fixture_site import Answer, RouteTable, route_key, serve_fixture_site
 from archiver.models import Source
-from archiver.store import Store
+from archiver.store import FOR_CRAWL, FOR_SEARCH, Store, Tuning
 
 SPAWN = multiprocessing.get_context("spawn")
 
@@ -203,20 +205,14 @@ def run_crawl(
     workers: int = 1,
     revisit: int = 10,
     days_later: int = 0,
-    synchronous: str = "",
+    tuning: Tuning = FOR_CRAWL,
 ) -> dict[str, float]:
-    """One `crawl.crawl` of the site into `db`; seconds, requests, writes and peak RSS.
-
-    `synchronous` (with one worker only) overrides SQLite's `PRAGMA synchronous`
-    on the archive's connection, to see what the fsync of each commit costs.
-    """
+    """One `crawl.crawl` of the site into `db`; seconds, requests, writes and peak RSS."""
     settings = FetchSettings(
         user_agent="archiver-bench", delay=delay, retry_wait=0.0, max_retry_wait=0.0
     )
     later = dt.timedelta(days=days_later)
-    store = Store.open(db)
-    if synchronous:
-        store.db.execute(f"PRAGMA synchronous = {synchronous}")
+    store = Store.open(db, tuning=tuning)
     with make_client(resolve(size, port)) as client:
         fetcher = Fetcher(
             client=client, settings=settings, now=lambda: dt.datetime.now(dt.UTC) + later
@@ -322,8 +318,8 @@ def measure(size: Size, folder: Path, *, delay: float, repeat: int) -> Results:
                 second_runs(results, size, port, db)
             for leftover in folder.glob(db.name + "*"):
                 leftover.unlink()
-            measured = in_fresh_process(run_crawl, size, port, str(db), synchronous="NORMAL")
-            results.add("crawl, synchronous=NORMAL", measured)
+            measured = in_fresh_process(run_crawl, size, port, str(db), tuning=FOR_SEARCH)
+            results.add("crawl, search-tuned", measured)
             for leftover in folder.glob(db.name + "*"):
                 leftover.unlink()
         for attempt in range(repeat):
@@ -364,9 +360,9 @@ def report(all_results: Sequence[Results], delay: float, repeat: int) -> None:
     )
     for results in all_results:
         bare = results.median("bare", "requests") / results.median("bare", "seconds")
-        for name in ("crawl", "crawl, synchronous=NORMAL"):
+        for name in ("crawl", "crawl, search-tuned"):
             crawled = results.median(name, "requests") / results.median(name, "seconds")
-            label = str(results.size) + ("" if name == "crawl" else " (sync=NORMAL)")
+            label = str(results.size) + ("" if name == "crawl" else " (search-tuned)")
             print(
                 f"{label:<24} {results.median(name, 'requests'):9.0f} {bare:9.0f}"
                 f" {crawled:10.0f} {crawled / bare:10.2f}x {results.peak('bare'):7.0f}MB"

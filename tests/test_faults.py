@@ -12,7 +12,7 @@ from archiver.errors import CrawlLocked
 from archiver.fetch import Fetcher, make_client
 from archiver.fixture_site import Answer, FixtureSite, Request, serve_fixture_site
 from archiver.models import Source
-from archiver.store import Store
+from archiver.store import FOR_CRAWL, Store, Tuning
 from conftest import article_fields, crawl_once, quiet_settings
 from sitegen import FIRST_LID, write_site
 
@@ -273,6 +273,23 @@ def test_concurrent_crawl_archives_the_same_as_a_sequential_one(
     assert many.article_count() == one.article_count() > 0
     one.close()
     many.close()
+
+
+def test_concurrent_crawl_tunes_its_worker_connections_as_its_own(
+    site: FixtureSite, tmp_path: Path, sources: tuple[Source, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[Tuning] = []
+    real_open = Store.open
+
+    def recording_open(path: Path | str, **kwargs: Tuning) -> Store:
+        opened.append(kwargs["tuning"])
+        return real_open(path, **kwargs)
+
+    store = Store.open(tmp_path / "a.db", tuning=FOR_CRAWL)
+    monkeypatch.setattr(crawl.Store, "open", recording_open)
+    crawl_once(site, store, sources, workers=3)
+    assert len(opened) > 1 and set(opened) == {FOR_CRAWL}
+    store.close()
 
 
 def test_sources_sharing_a_host_or_alias_are_grouped(sources: tuple[Source, ...]) -> None:

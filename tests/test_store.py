@@ -10,7 +10,7 @@ import pytest
 
 from archiver.errors import QueryError, StoreError
 from archiver.models import Article, Link, Page
-from archiver.store import SCHEMA_VERSION, Store
+from archiver.store import FOR_CRAWL, FOR_SEARCH, SCHEMA_VERSION, Store
 
 SEEN = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)
 
@@ -61,6 +61,25 @@ def test_schema_is_versioned_and_in_wal_mode(store: Store) -> None:
     assert {"pages", "articles", "article_versions", "article_urls", "crawls", "warnings"} <= set(
         store.db.table_names()
     )
+
+
+def pragmas(store: Store) -> tuple[int, ...]:
+    return tuple(
+        int(store.db.execute(f"PRAGMA {name}").fetchone()[0])
+        for name in ("mmap_size", "cache_size", "synchronous")
+    )
+
+
+def test_search_opens_map_the_file_and_crawl_opens_keep_memory_small(tmp_path: Path) -> None:
+    # 2 is FULL (an fsync per commit), 1 is NORMAL (WAL synced at checkpoints only).
+    crawling = Store.open(tmp_path / "a.db", tuning=FOR_CRAWL)
+    assert pragmas(crawling) == (0, -FOR_CRAWL.cache_kib, 1)
+    searching = Store.open(tmp_path / "a.db", readonly=True)
+    assert pragmas(searching) == (FOR_SEARCH.mmap_bytes, -FOR_SEARCH.cache_kib, 2)
+    default = Store.open(tmp_path / "a.db")
+    assert pragmas(default) == pragmas(searching)
+    for store in (crawling, searching, default):
+        store.close()
 
 
 def test_reopening_an_archive_keeps_its_articles(tmp_path: Path) -> None:

@@ -135,7 +135,7 @@ class Fetcher:
         if not self.settings.obey_robots:
             return
         state = self._host(url)
-        robots = self._robots_for(url)
+        robots = self._robots_for(url, state)
         if state.robots_error is not None:
             raise FetchError(f"{state.robots_error}; not fetching {url}", url=url)
         if not robots.can_fetch(url, self.settings.user_agent):
@@ -153,8 +153,7 @@ class Fetcher:
         with self._lock:
             return self._hosts.setdefault(key, _HostState())
 
-    def _robots_for(self, url: str) -> Protego:
-        state = self._host(url)
+    def _robots_for(self, url: str, state: _HostState) -> Protego:
         with state.lock:  # one thread fetches a host's robots.txt; the others wait for it
             if state.robots is None:
                 parsed = httpx.URL(url)
@@ -175,8 +174,7 @@ class Fetcher:
             return ""
         return page.text
 
-    def _polite_wait(self, url: str) -> None:
-        state = self._host(url)
+    def _polite_wait(self, state: _HostState) -> None:
         delay = self.settings.delay
         if state.robots is not None:
             robots_delay = state.robots.crawl_delay(self.settings.user_agent)
@@ -216,8 +214,10 @@ class Fetcher:
         current, history = url, list[str]()
         while True:
             try:
-                with self._host(current).lock:
-                    self._polite_wait(current)
+                # The host's state, looked up once per hop (parsing the URL is not free).
+                state = self._host(current)
+                with state.lock:
+                    self._polite_wait(state)
                     self._count_request()
                     with self.client.stream(
                         "GET", current, headers=headers, timeout=self.settings.timeout

@@ -26,7 +26,7 @@ import typer
 
 from archiver.config import Config, default_config_path, load_config
 from archiver.errors import ArchiverError, CrawlLocked
-from archiver.store import Store
+from archiver.store import FOR_SEARCH, Store, Tuning
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_LOCKED = 0, 1, 2, 3, 4
 
@@ -82,9 +82,11 @@ def config_for(path: Path | None, db: Path | None = None) -> Config:
 
 
 @contextmanager
-def open_store(config: Config, *, readonly: bool = False) -> Iterator[Store]:
-    """The configured archive, open for the `with` block."""
-    store = Store.open(config.settings.db, readonly=readonly)
+def open_store(
+    config: Config, *, readonly: bool = False, tuning: Tuning = FOR_SEARCH
+) -> Iterator[Store]:
+    """The configured archive, open for the `with` block (tuned for search unless told)."""
+    store = Store.open(config.settings.db, readonly=readonly, tuning=tuning)
     try:
         yield store
     finally:

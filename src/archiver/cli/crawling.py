@@ -29,6 +29,7 @@ from archiver.config import Config, default_config_path, load_config
 from archiver.errors import ArchiverError
 from archiver.fetch import Fetcher, FetchSettings, make_client
 from archiver.fixture_site import serve_fixture_site
+from archiver.store import FOR_CRAWL
 
 
 def _fetch_settings(config: Config) -> FetchSettings:
@@ -84,7 +85,7 @@ def crawl(
     config = config_for(config_path, db)
     sources = tuple(config.source(n) for n in source) if source else config.sources
     with (
-        open_store(config) as store,
+        open_store(config, tuning=FOR_CRAWL) as store,
         store.crawl_lock(),
         make_client(_resolve(config)) as client,
     ):
@@ -119,7 +120,7 @@ def demo(
         err(f"fixture site serving {', '.join(sorted(site.table.hosts))} on {host}:{port}")
         resolve = {name: (host, port) for name in site.table.hosts}
         config = load_config(default_config_path(), {"db": str(target), "delay": 0.0})
-        with open_store(config) as store, make_client(resolve) as client:
+        with open_store(config, tuning=FOR_CRAWL) as store, make_client(resolve) as client:
             before = store.article_count()
             fetcher = Fetcher(client=client, settings=_fetch_settings(config))
             report = crawling.crawl(
@@ -167,7 +168,7 @@ def backfill(
     config = config_for(config_path, db)
     chosen = config.source(source)
     with (
-        open_store(config) as store,
+        open_store(config, tuning=FOR_CRAWL) as store,
         store.crawl_lock(),
         make_client(_resolve(config)) as client,
     ):

@@ -27,12 +27,15 @@ and `core`, where `Store` joins them and opens the file.
 from archiver.store.core import Store
 from archiver.store.query import SEARCH_CANDIDATES
 from archiver.store.records import (
+    FOR_CRAWL,
+    FOR_SEARCH,
     PARSED_FIELDS,
     ReparseInput,
     SaveOutcome,
     SearchHit,
     StoredArticle,
     StoredAttachment,
+    Tuning,
     content_hash,
     nfc,
     parsed_fields,
@@ -40,6 +43,8 @@ from archiver.store.records import (
 from archiver.store.schema import SCHEMA_VERSION
 
 __all__ = [
+    "FOR_CRAWL",
+    "FOR_SEARCH",
     "PARSED_FIELDS",
     "SCHEMA_VERSION",
     "SEARCH_CANDIDATES",
@@ -49,6 +54,7 @@ __all__ = [
     "Store",
     "StoredArticle",
     "StoredAttachment",
+    "Tuning",
     "content_hash",
     "nfc",
     "parsed_fields",

@@ -14,7 +14,7 @@ import sqlite_utils
 
 from archiver.errors import StoreError
 from archiver.models import Link
-from archiver.store.records import StoredArticle
+from archiver.store.records import FOR_SEARCH, StoredArticle
 
 
 class StoreBase:
@@ -24,6 +24,7 @@ class StoreBase:
         self.db = db
         self.path = str(path)
         self.readonly = False
+        self.tuning = FOR_SEARCH
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

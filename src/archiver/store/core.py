@@ -16,6 +16,7 @@ from archiver.store.articles import Articles
 from archiver.store.attachments import Attachments
 from archiver.store.crawlstate import CrawlState
 from archiver.store.query import Query
+from archiver.store.records import FOR_SEARCH, Tuning
 from archiver.store.schema import SCHEMA_VERSION, migrate
 
 
@@ -27,12 +28,15 @@ class Store(Articles, Attachments, CrawlState, Query):
     """The archive database; all reads and writes of `archive.db` go through here."""
 
     @classmethod
-    def open(cls, path: Path | str, *, readonly: bool = False) -> Store:
+    def open(
+        cls, path: Path | str, *, readonly: bool = False, tuning: Tuning = FOR_SEARCH
+    ) -> Store:
         """Open the archive at `path` and make sure its schema is current.
 
         A writable open creates the file and migrates older schemas; a
         `readonly` open (search, show, stats) never writes and needs an
-        archive that exists and is current.
+        archive that exists and is current. `tuning` sizes the connection
+        for its job (`FOR_CRAWL` for crawls).
         """
         conn: sqlite3.Connection | None = None
         if readonly and not Path(path).is_file():
@@ -44,6 +48,7 @@ class Store(Articles, Attachments, CrawlState, Query):
                 conn = sqlite3.connect(str(path), timeout=30)
             store = cls(sqlite_utils.Database(conn), path)
             store.readonly = readonly
+            store.tuning = tuning
             store.ensure_schema()
         except (sqlite3.DatabaseError, StoreError) as exc:
             if conn is not None:
@@ -66,10 +71,8 @@ class Store(Articles, Attachments, CrawlState, Query):
                 f"archive schema version {version} is newer than this archiver "
                 f"supports ({SCHEMA_VERSION}); upgrade archiver"
             )
-        # Search reads scattered pages of a file that can pass 10 GB: memory-
-        # mapped reads and a 64 MB page cache halve its time (bench/archive.py).
-        self.db.execute(f"PRAGMA mmap_size = {1 << 30}")
-        self.db.execute("PRAGMA cache_size = -65536")
+        self.db.execute(f"PRAGMA mmap_size = {int(self.tuning.mmap_bytes)}")
+        self.db.execute(f"PRAGMA cache_size = -{int(self.tuning.cache_kib)}")
         self.db.conn.create_function("archiver_keys", 1, keys, deterministic=True)
         self.db.conn.create_function("archiver_fold", 1, _fold_or_none, deterministic=True)
         if self.readonly:
@@ -80,6 +83,7 @@ class Store(Articles, Attachments, CrawlState, Query):
                 )
             return
         self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(f"PRAGMA synchronous = {self.tuning.synchronous}")
         self.db.execute("PRAGMA foreign_keys=ON")
         with self.transaction():
             migrate(self.db, version)

@@ -26,6 +26,31 @@ def content_hash(article: Article) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Tuning:
+    """How one connection trades memory and durability for speed, sized for its job."""
+
+    mmap_bytes: int
+    cache_kib: int
+    # SQLite's `PRAGMA synchronous`: "FULL" fsyncs the WAL at every commit.
+    synchronous: Literal["FULL", "NORMAL"] = "FULL"
+
+
+# Search reads scattered pages of a file that can pass 10 GB: memory-mapped
+# reads and a 64 MB page cache halve its time (bench/archive.py). The mapped
+# pages count as the process's resident memory, so it grows with the archive.
+FOR_SEARCH = Tuning(mmap_bytes=1 << 30, cache_kib=65_536)
+
+# A crawl writes one article per transaction and reads little: a few index
+# pages per URL. No mmap and an 8 MB cache keep its memory flat however big
+# the archive (and per thread of a concurrent crawl). `synchronous=NORMAL`
+# drops the fsync of each commit: in WAL mode the archive stays consistent
+# even so, and only a power cut (not a killed process) can lose the last
+# commits, leaving the archive as a crawl killed a little earlier would; the
+# next run resumes from there (tests/test_chaos.py kills crawls at random).
+FOR_CRAWL = Tuning(mmap_bytes=0, cache_kib=8_192, synchronous="NORMAL")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SaveOutcome:
     """What saving one parsed article did."""
 

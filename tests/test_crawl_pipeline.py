@@ -1,0 +1,195 @@
+"""What makes a crawl fast without making it less polite or less safe: the next article is
+fetched while the last one is parsed and stored, and each article costs one commit."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from archiver import crawl
+from archiver.errors import StoreError
+from archiver.fetch import Fetcher, routed_transport
+from archiver.fixture_site import FixtureSite, serve_fixture_site
+from archiver.models import Source
+from archiver.store import FOR_CRAWL, SaveOutcome, Store
+from conftest import crawl_once, quiet_settings
+from sitegen import FIRST_LID, PER_PAGE, write_site
+
+ARTICLES = 45  # three listing pages: 20, 20 and 5
+
+
+@pytest.fixture
+def old_cms(sources: tuple[Source, ...]) -> tuple[Source, ...]:
+    return tuple(s for s in sources if s.name == "kekava-old")
+
+
+@pytest.fixture
+def generated(tmp_path: Path) -> Iterator[FixtureSite]:
+    root = tmp_path / "site"
+    write_site(root, ARTICLES)
+    with serve_fixture_site(root) as site:
+        yield site
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Iterator[Store]:
+    store = Store.open(tmp_path / "archive.db", tuning=FOR_CRAWL)
+    yield store
+    store.close()
+
+
+def commits_during(store: Store) -> list[str]:
+    """COMMIT statements the store's connection runs from now on, as they happen."""
+    seen: list[str] = []
+
+    def trace(statement: str) -> None:
+        if statement.strip().upper() == "COMMIT":
+            seen.append(statement)
+
+    store.db.conn.set_trace_callback(trace)
+    return seen
+
+
+def test_each_new_article_costs_one_commit(
+    generated: FixtureSite, archive: Store, old_cms: tuple[Source, ...]
+) -> None:
+    commits = commits_during(archive)
+    (report,) = crawl_once(generated, archive, old_cms, revisit=0).sources
+    assert report.new_articles == ARTICLES
+    # Besides the articles: per listing page its save, its failure cleared and
+    # the frontier entered and left; per run its start and end.
+    assert len(commits) <= ARTICLES + 4 * report.listing_pages + 2
+
+
+def test_an_articles_check_and_recovery_land_with_it_or_not_at_all(
+    generated: FixtureSite, archive: Store, old_cms: tuple[Source, ...], monkeypatch: Any
+) -> None:
+    crawl_once(generated, archive, old_cms, revisit=0)
+    newest = archive.db.execute("SELECT url FROM articles ORDER BY id LIMIT 1").fetchone()[0]
+    archive.db.execute("DELETE FROM revisits")
+    archive.db.execute("DELETE FROM http_cache WHERE url = ?", [newest])  # a 200, not a 304
+    archive.record_failure(url=newest, source="kekava-old", kind="article", status=503, message="")
+    saved = archive.save_article
+
+    def failing(*args: Any, **kwargs: Any) -> SaveOutcome:
+        saved(*args, **kwargs)
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(archive, "save_article", failing)
+    with pytest.raises(StoreError, match="disk I/O error"):
+        crawl_once(generated, archive, old_cms, revisit=0)
+    # The failure is still recorded and the URL not marked checked: the rolled-back
+    # transaction held the article's page, its check and its recovery together.
+    assert archive.pending_failures("kekava-old", max_attempts=5) == [(newest, "article")]
+    assert archive.db.execute("SELECT count(*) FROM revisits").fetchone()[0] == 0
+
+
+class _Closing(httpx.SyncByteStream):
+    def __init__(self, stream: httpx.SyncByteStream, closed: Callable[[], None]) -> None:
+        self.stream, self.closed = stream, closed
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self.stream
+
+    def close(self) -> None:
+        self.stream.close()
+        self.closed()
+
+
+class InFlight(httpx.BaseTransport):
+    """Counts requests from sending to the end of their response, and the most at once."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner, self.now, self.most = inner, 0, 0
+        self.lock = threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+        response = self.inner.handle_request(request)
+        assert isinstance(response.stream, httpx.SyncByteStream)
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            stream=_Closing(response.stream, self.done),
+            extensions=response.extensions,
+        )
+
+    def done(self) -> None:
+        with self.lock:
+            self.now -= 1
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_fetching_ahead_keeps_one_request_at_a_time_in_order_with_the_delay(
+    generated: FixtureSite, archive: Store, old_cms: tuple[Source, ...]
+) -> None:
+    host, port = generated.address
+    transport = InFlight(routed_transport({name: (host, port) for name in generated.table.hosts}))
+    clock = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock[0] += seconds
+
+    with httpx.Client(transport=transport) as client:
+        fetcher = Fetcher(
+            client=client,
+            settings=quiet_settings(delay=2.0),
+            clock=lambda: clock[0],
+            sleep=sleep,
+        )
+        report = crawl.crawl(
+            old_cms, store=archive, fetcher=fetcher, policy=crawl.CrawlPolicy(revisit=0)
+        )
+    assert report.sources[0].new_articles == ARTICLES
+    assert transport.most == 1
+    assert slept == [2.0] * (report.sources[0].requests - 1)  # the delay before each request
+    # The requests in the order of a crawl one article after another: each
+    # listing page, then its articles newest first.
+    asked = [r.path for r in generated.log]
+    lids = list(range(FIRST_LID + ARTICLES - 1, FIRST_LID - 1, -1))
+    expected = ["/robots.txt", "/pub/"]
+    for number, start in enumerate(range(0, ARTICLES, PER_PAGE), 1):
+        if number > 1:
+            expected.append(f"page={number}")
+        expected += [f"lid={lid}" for lid in lids[start : start + PER_PAGE]]
+    assert [re.sub(r".*[?&](?=page=|lid=)", "", path) for path in asked] == expected
+
+
+def test_the_next_article_is_fetched_while_the_last_is_stored(
+    generated: FixtureSite, archive: Store, old_cms: tuple[Source, ...], monkeypatch: Any
+) -> None:
+    saved = archive.save_article
+    requested_while_saving: list[bool] = []
+    second = f"lid={FIRST_LID + ARTICLES - 2}"  # the second article of the first listing page
+
+    def asked_for_second() -> bool:
+        return any(r.path.endswith(second) for r in generated.requests_to("/pub/"))
+
+    def watching(*args: Any, **kwargs: Any) -> SaveOutcome:
+        if not requested_while_saving:
+            # Storing the first article: the second's request comes meanwhile (or
+            # came already, during the parse), not after.
+            deadline = time.monotonic() + 10
+            while not asked_for_second() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            requested_while_saving.append(asked_for_second())
+        return saved(*args, **kwargs)
+
+    monkeypatch.setattr(archive, "save_article", watching)
+    crawl_once(generated, archive, old_cms, revisit=0)
+    assert requested_while_saving == [True]
+    assert archive.article_count() == ARTICLES
