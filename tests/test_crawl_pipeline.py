@@ -21,7 +21,7 @@ from archiver.fixture_site import FixtureSite, serve_fixture_site
 from archiver.models import Source
 from archiver.store import FOR_CRAWL, SaveOutcome, Store
 from conftest import crawl_once, quiet_settings
-from sitegen import FIRST_LID, PER_PAGE, write_site
+from sitegen import FIRST_LID, PER_PAGE, has_attachment, write_site
 
 ARTICLES = 45  # three listing pages: 20, 20 and 5
 
@@ -65,8 +65,10 @@ def test_each_new_article_costs_one_commit(
     (report,) = crawl_once(generated, archive, old_cms, revisit=0).sources
     assert report.new_articles == ARTICLES
     # Besides the articles: per listing page its save, its failure cleared and
-    # the frontier entered and left; per run its start and end.
-    assert len(commits) <= ARTICLES + 4 * report.listing_pages + 2
+    # the frontier entered and left; per attached file one; per walk what its
+    # listing showed; per run its start and end.
+    assert report.attachments == sum(map(has_attachment, range(FIRST_LID, FIRST_LID + ARTICLES)))
+    assert len(commits) <= ARTICLES + 4 * report.listing_pages + report.attachments + 1 + 2
 
 
 def test_an_articles_check_and_recovery_land_with_it_or_not_at_all(
@@ -166,6 +168,8 @@ def test_fetching_ahead_keeps_one_request_at_a_time_in_order_with_the_delay(
         if number > 1:
             expected.append(f"page={number}")
         expected += [f"lid={lid}" for lid in lids[start : start + PER_PAGE]]
+    # Then the attached files, in the order their articles were archived.
+    expected += [f"/upload/lemums-{lid}.pdf" for lid in lids if has_attachment(lid)]
     assert [re.sub(r".*[?&](?=page=|lid=)", "", path) for path in asked] == expected
 
 

@@ -621,22 +621,23 @@ class _SourceCrawl:
             self._fail(url, "attachment", exc)
             return
         self.failed.pop(url, None)
-        if self.store.clear_failure(url):
-            self.counts.recovered += 1
         document = attachments.read_document(page.body)
+        with self.store.transaction():  # the file, its links and its recovery: one commit
+            recovered = self.store.clear_failure(url)
+            _, created = self.store.save_attachment(
+                url,
+                page.body,
+                document,
+                content_type=page.header("Content-Type"),
+                etag=page.header("ETag"),
+                last_modified=page.header("Last-Modified"),
+                fetched_at=page.fetched_at,
+                reader_version=attachments.READER_VERSION,
+            )
+        self.counts.recovered += int(recovered)
+        self.counts.attachments += int(created)
         if document.error is not None and document.kind is not None:
             self._warn(url, "attachment", f"no text from {url}: {document.error}")
-        _, created = self.store.save_attachment(
-            url,
-            page.body,
-            document,
-            content_type=page.header("Content-Type"),
-            etag=page.header("ETag"),
-            last_modified=page.header("Last-Modified"),
-            fetched_at=page.fetched_at,
-            reader_version=attachments.READER_VERSION,
-        )
-        self.counts.attachments += int(created)
 
     def _within_budget(self) -> bool:
         return self.policy.max_pages is None or self.requests < self.policy.max_pages
