@@ -30,7 +30,7 @@ from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
 
 from archiver import __version__
 from archiver.errors import ArchiverError
-from archiver.store import Store
+from archiver.store import Store, unpack
 
 Format = Literal["jsonl", "csv", "parquet", "warc"]
 FORMATS: tuple[Format, ...] = ("jsonl", "csv", "parquet", "warc")
@@ -265,10 +265,12 @@ def write_warc(
     count = 0
     for count, page_id in enumerate(_page_ids(store, since, sources), 1):
         row = store.db.execute(
-            "SELECT final_url, status, headers, fetched_at, body FROM pages WHERE id = ?",
+            "SELECT final_url, status, headers, fetched_at, body, compression FROM pages"
+            " WHERE id = ?",
             [page_id],
         ).fetchone()
-        final_url, status, headers, fetched_at, body = row
+        final_url, status, headers, fetched_at, stored, compression = row
+        body = unpack(stored, compression)
         kept = [(k, v) for k, v in json.loads(headers) if k.lower() not in _WIRE_HEADERS]
         _write_response(writer, final_url, status, kept, fetched_at, body)
         progress(count)

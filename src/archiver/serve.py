@@ -12,8 +12,9 @@ installed:
 - `body` shows as paragraphs and `links` as clickable links, attachments
   marked; the `diff` column of the "changed" query shows insertions and
   deletions;
-- SQL functions `archiver_keys`, `archiver_fold`, `archiver_match` and
-  `archiver_word_diff` are there for canned and ad-hoc queries.
+- SQL functions `archiver_keys`, `archiver_fold`, `archiver_match`,
+  `archiver_word_diff` and `archiver_page(body, compression)` (a stored raw
+  page's bytes, uncompressed) are there for canned and ad-hoc queries.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from markupsafe import Markup, escape
 
 from archiver.errors import ArchiverError, QueryError
 from archiver.search import KEY_COLUMNS, fold, keys, parse_query
+from archiver.store.records import unpack
 
 TITLE = "Municipal news archive"
 DESCRIPTION = (
@@ -183,6 +185,7 @@ def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) 
     conn.create_function("archiver_fold", 1, _fold_or_none, deterministic=True)
     conn.create_function("archiver_match", 1, _match, deterministic=True)
     conn.create_function("archiver_word_diff", 2, word_diff, deterministic=True)
+    conn.create_function("archiver_page", 2, unpack, deterministic=True)
     if _is_archive(conn):
         # trylast: runs after Datasette's own escape_fts and replaces it here only.
         conn.create_function("escape_fts", 1, _archive_escape_fts, deterministic=True)

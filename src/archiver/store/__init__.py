@@ -39,6 +39,7 @@ from archiver.store.records import (
     content_hash,
     nfc,
     parsed_fields,
+    unpack,
 )
 from archiver.store.schema import SCHEMA_VERSION
 
@@ -58,4 +59,5 @@ __all__ = [
     "content_hash",
     "nfc",
     "parsed_fields",
+    "unpack",
 ]

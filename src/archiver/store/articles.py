@@ -18,6 +18,7 @@ from archiver.store.records import (
     SaveStatus,
     StoredArticle,
     content_hash,
+    pack,
     page_from_row,
     parsed_fields,
 )
@@ -55,9 +56,11 @@ class Articles(StoreBase):
         ).fetchone()
         created = row is None
         if row is None:
+            stored, compression = pack(page.body)
             cursor = self.db.execute(
                 "INSERT INTO pages (url, final_url, status, headers, redirects, encoding,"
-                " sha256, fetched_at, crawl_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " sha256, fetched_at, crawl_id, body, compression)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     page.url,
                     page.final_url,
@@ -68,7 +71,8 @@ class Articles(StoreBase):
                     sha,
                     page.fetched_at.isoformat(timespec="seconds"),
                     crawl_id,
-                    page.body,
+                    stored,
+                    compression,
                 ],
             )
             page_id = int(cursor.lastrowid or 0)
@@ -85,8 +89,8 @@ class Articles(StoreBase):
     def load_page(self, page_id: int) -> Page:
         """Read a stored raw response back as a `Page`."""
         row = self.db.execute(
-            "SELECT url, final_url, status, headers, redirects, encoding, fetched_at, body"
-            " FROM pages WHERE id = ?",
+            "SELECT url, final_url, status, headers, redirects, encoding, fetched_at, body,"
+            " compression FROM pages WHERE id = ?",
             [page_id],
         ).fetchone()
         if row is None:
@@ -102,7 +106,7 @@ class Articles(StoreBase):
         rows = self.db.execute(
             "SELECT a.id, a.url, a.title, a.body, a.published, a.department, a.links,"
             " p.url, p.final_url, p.status, p.headers, p.redirects, p.encoding, p.fetched_at,"
-            " p.body FROM articles a LEFT JOIN pages p ON p.id = a.page_id"
+            " p.body, p.compression FROM articles a LEFT JOIN pages p ON p.id = a.page_id"
             " WHERE a.id > ? ORDER BY a.id LIMIT ?",
             [after_id, limit],
         ).fetchall()

@@ -16,7 +16,7 @@ from archiver.store.articles import Articles
 from archiver.store.attachments import Attachments
 from archiver.store.crawlstate import CrawlState
 from archiver.store.query import Query
-from archiver.store.records import FOR_SEARCH, Tuning
+from archiver.store.records import FOR_SEARCH, Tuning, unpack
 from archiver.store.schema import SCHEMA_VERSION, migrate
 
 
@@ -75,6 +75,8 @@ class Store(Articles, Attachments, CrawlState, Query):
         self.db.execute(f"PRAGMA cache_size = -{int(self.tuning.cache_kib)}")
         self.db.conn.create_function("archiver_keys", 1, keys, deterministic=True)
         self.db.conn.create_function("archiver_fold", 1, _fold_or_none, deterministic=True)
+        # `archiver_page(body, compression)`: a stored raw page's bytes, for ad-hoc SQL.
+        self.db.conn.create_function("archiver_page", 2, unpack, deterministic=True)
         if self.readonly:
             if version < SCHEMA_VERSION:
                 raise StoreError(

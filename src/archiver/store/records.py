@@ -6,10 +6,12 @@ import datetime as dt
 import hashlib
 import json
 import unicodedata
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from archiver.errors import StoreError
 from archiver.models import Article, Link, Page
 
 SaveStatus = Literal["new", "updated", "unchanged", "duplicate"]
@@ -128,18 +130,43 @@ class ReparseInput:
         return None if self.raw_page is None else page_from_row(self.raw_page)
 
 
+# Raw pages are stored zlib-compressed (HTML shrinks to a fifth or less); a
+# body that would not shrink by a tenth (a PDF, an image) is stored as it is.
+# `pages.compression` says which: "zlib", or NULL for bytes as received.
+_COMPRESS_FROM = 256
+
+
+def pack(body: bytes) -> tuple[bytes, str | None]:
+    """The bytes to store for a response body, and how they are compressed."""
+    if len(body) < _COMPRESS_FROM:
+        return body, None
+    packed = zlib.compress(body, 6)
+    return (packed, "zlib") if len(packed) < 0.9 * len(body) else (body, None)
+
+
+def unpack(stored: bytes, compression: str | None) -> bytes:
+    """The response body as received, from what `pack` stored."""
+    if compression is None:
+        return bytes(stored)
+    if compression == "zlib":
+        return zlib.decompress(stored)
+    raise StoreError(f"stored page compressed with unknown method {compression!r}")
+
+
 def page_from_row(row: Sequence[Any]) -> Page:
-    """A `Page` from (url, final_url, status, headers, redirects, encoding, fetched_at, body)."""
+    """A `Page` from (url, final_url, status, headers, redirects, encoding, fetched_at, body,
+    compression)."""
+    body = unpack(row[7], row[8])
     # Decode with the codec chosen when the page was fetched, so a
     # reparse sees exactly the text the crawl saw.
     encoding = row[5]
-    text = "" if encoding in ("", "binary") else row[7].decode(encoding, errors="replace")
+    text = "" if encoding in ("", "binary") else body.decode(encoding, errors="replace")
     return Page(
         url=row[0],
         final_url=row[1],
         status=row[2],
         headers=tuple((k, v) for k, v in json.loads(row[3])),
-        body=row[7],
+        body=body,
         text=text,
         encoding=encoding,
         fetched_at=dt.datetime.fromisoformat(row[6]),

@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS pages (
     sha256 TEXT NOT NULL,
     fetched_at TEXT NOT NULL,
     crawl_id INTEGER REFERENCES crawls(id),
-    body BLOB NOT NULL
+    body BLOB NOT NULL,
+    compression TEXT
 );
 CREATE INDEX IF NOT EXISTS pages_url ON pages(url);
 CREATE TABLE IF NOT EXISTS http_cache (
@@ -178,6 +179,8 @@ def migrate(db: sqlite_utils.Database, version: int) -> None:
         # counts as removed (HTTP status or gone from its listing).
         _execute_script(db, ATTACHMENT_FTS_SCHEMA)
         _add_column(db, "removals", "reason", "TEXT")
+        # Raw pages stored from now on are compressed; older ones stay as they are.
+        _add_column(db, "pages", "compression", "TEXT")
         # Attachment links of articles archived before v3: the next crawl fetches them.
         db.execute(
             "INSERT OR IGNORE INTO article_attachments (article_id, url, link_text)"
