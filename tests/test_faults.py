@@ -255,7 +255,8 @@ def test_article_gone_from_the_site_is_kept_and_marked_removed_until_it_returns(
     assert (source.removed, source.failures) == (1, 0)
     article = store.get_article(key)
     assert article is not None and article.title  # never deleted from the archive
-    assert store.removed_at(article.id) is not None
+    removal = store.removal(article.id)
+    assert removal is not None and removal[1] == "HTTP 410"
     site.clear(newest)
     crawl_once(site, store, old_cms, revisit_hours=0)
     assert store.removed_at(article.id) is None  # back on the site

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -82,7 +83,12 @@ def test_show_says_since_when_an_article_is_gone(
         app, ["show", str(article_id(store, DROPPED_LID)), "--db", store.path, "--json"]
     )
     assert result.exit_code == 0, result.output
-    assert '"removed_at": "' in result.stdout
+    shown = json.loads(result.stdout)
+    assert shown["removed_at"] and shown["removed_because"] == f"gone from listing {LISTING}"
+    text = CliRunner().invoke(
+        app, ["show", str(article_id(store, DROPPED_LID)), "--db", store.path]
+    )
+    assert f"Removed:    since {shown['removed_at']} (gone from listing {LISTING})" in text.stdout
     stats = CliRunner().invoke(app, ["stats", "--db", store.path])
     assert stats.stdout.startswith("articles: 19 (1 gone from the site, kept)\n")
 

@@ -102,14 +102,15 @@ def show(
                 break
             if article is not None:
                 break
-        removed = store.removed_at(article.id) if article is not None else None
+        removal = store.removal(article.id) if article is not None else None
         files = store.attachments_of(article.id) if article is not None else []
     if article is None:
         raise ArchiverError(f"no article {ref!r} in {config.settings.db}")
     if as_json:
         data = {
             **article_json(article),
-            "removed_at": removed,
+            "removed_at": removal[0] if removal else None,
+            "removed_because": removal[1] if removal else None,
             "attachments": [dataclasses.asdict(f) for f in files],
         }
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -119,8 +120,9 @@ def show(
     typer.echo(f"Department: {article.department or '-'}")
     typer.echo(f"Source:     {article.source}  (id {article.id}, {article.versions} version(s))")
     typer.echo(f"URL:        {article.url}")
-    if removed is not None:
-        typer.echo(f"Removed:    gone from the site since {removed}; kept in the archive")
+    if removal is not None:
+        when, why = removal
+        typer.echo(f"Removed:    since {when} ({why}); kept in the archive")
     typer.echo("")
     typer.echo(article.body)
     if article.links:

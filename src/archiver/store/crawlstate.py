@@ -134,10 +134,17 @@ class CrawlState(StoreBase):
 
     def removed_at(self, article_id: int) -> str | None:
         """When the site was first seen without this article, if it has gone."""
+        removal = self.removal(article_id)
+        return removal[0] if removal else None
+
+    def removal(self, article_id: int) -> tuple[str, str] | None:
+        """(when, why) the site was first seen without this article, if it has gone."""
         row = self.db.execute(
-            "SELECT removed_at FROM removals WHERE article_id = ?", [article_id]
+            "SELECT removed_at, coalesce(reason, 'HTTP ' || status) FROM removals"
+            " WHERE article_id = ?",
+            [article_id],
         ).fetchone()
-        return str(row[0]) if row else None
+        return (str(row[0]), str(row[1])) if row else None
 
     def mark_checked(self, url: str, at: dt.datetime) -> None:
         """Note that an article URL was fetched (200 or 304) at `at`; a removal is undone."""
