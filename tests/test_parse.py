@@ -273,6 +273,22 @@ def test_lead_in_the_articles_own_header_is_kept() -> None:
     assert article.published is None
 
 
+def test_lead_next_to_the_headline_above_the_container_is_kept() -> None:
+    # News sites: the standfirst sits in an intro box beside the headline,
+    # the text in a body block below; the photo credit there stays out.
+    lead = "Roads and schools get most of the money as the council closes a long budget debate."
+    parts = [f"Part {number}. {LONG * 2}".strip() for number in range(4)]
+    html = (
+        "<html><body><div class='page'><div class='head'><h1>Budget approved</h1>"
+        "<span>25.11.2026</span></div><div class='intro'><p>{lead}</p>"
+        "<div class='credit'>Photo: the town press office, who took it on the square"
+        " outside the council building</div></div>"
+        f"<div class='text'>{''.join(f'<p>{part}</p>' for part in parts)}</div></div>"
+        "</body></html>"
+    ).replace("{lead}", lead)
+    assert extract(html).body.split("\n") == [lead, *parts]
+
+
 def test_article_text_only_in_json_ld_is_used_when_the_page_shows_none() -> None:
     head = (
         '<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle",'

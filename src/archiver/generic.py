@@ -10,7 +10,8 @@ enough that the whole costs a small multiple of parsing the page:
 3. pick the container: the element whose own paragraphs hold the most text,
    outside comment threads and related lists, grown to the ancestor that
    adds more paragraph text than other text (`container`), then drop the
-   blocks inside it whose class or id names boilerplate;
+   blocks inside it whose class or id names boilerplate, and read the lead
+   printed between the headline and the container, when they are near;
 4. read its text one line per block, dropping link lists and control lines.
 
 No I/O and no module state: every function takes the tree it works on.
@@ -121,8 +122,9 @@ def extract_generic(tree: LexborHTMLParser) -> GenericArticle:
     container, base = find_container(body)
     lines: list[str] = []
     if container is not None:
+        lead = _lead(container)
         boilerplate.drop_boilerplate(container, base)
-        lines = _lines(container)
+        lines = lead + _lines(container)
     if lines and title and _same_text(lines[0], title):
         lines.pop(0)
     lines = _without_repeats(lines)
@@ -252,6 +254,47 @@ def _find_key(data: object, key: str) -> str:
             if found:
                 return found
     return ""
+
+
+# How far above the container a headline may sit for the text between them
+# to be the article's lead, and how long a line of it must be (bylines,
+# datelines and "reading time" lines are shorter).
+_LEAD_DEPTH = 4
+_MIN_LEAD = 80
+
+
+def _lead(container: LexborNode) -> list[str]:
+    """The long lines between the page's <h1> and `container`, when the <h1>
+    is near it: news sites print the lead (a "standfirst", an intro box, a
+    subtitle <h2>) next to the headline in the article's header, and the
+    container starts below it. Only what comes before the container, in
+    its few nearest ancestors, is read.
+    """
+    zone: list[LexborNode] = []
+    node = container
+    for _ in range(_LEAD_DEPTH):
+        parent = node.parent
+        if parent is None or parent.tag in ("body", "html"):
+            return []
+        before: list[LexborNode] = []
+        sibling = node.prev
+        while sibling is not None:
+            if sibling.tag == "h1" or (sibling.tag != "-text" and sibling.css_first("h1")):
+                heading = _lines(sibling.css_first("h1") or sibling)
+                lines: list[str] = []
+                for block in (sibling, *reversed(before), *zone):
+                    if not boilerplate.is_named_boilerplate(block):
+                        boilerplate.drop_named(block)
+                        lines += _lines(block)
+                if heading and heading[-1] in lines:
+                    lines = lines[lines.index(heading[-1]) + 1 :]
+                return [line for line in lines if len(line) >= _MIN_LEAD]
+            if sibling.tag != "-text":
+                before.append(sibling)
+            sibling = sibling.prev
+        zone = list(reversed(before)) + zone
+        node = parent
+    return []
 
 
 # Where a text node sits, by the element holding it: the block it belongs to
