@@ -289,6 +289,28 @@ def test_lead_next_to_the_headline_above_the_container_is_kept() -> None:
     assert extract(html).body.split("\n") == [lead, *parts]
 
 
+def test_article_split_over_text_modules_of_one_kind_is_read_whole() -> None:
+    # CMS "text modules" and page builders: each section of the article in
+    # a block of the same class, beside a box of other text that keeps the
+    # container from growing to their parent; a short credit block of the
+    # same kind stays out.
+    first = [f"Part {number}. {LONG * 2}".strip() for number in range(4)]
+    second = "The second module tells how the streets were chosen and when all of the work ends."
+    facts = "".join(
+        f"<li>Fact {number}: a number about the town budget this year</li>" for number in range(12)
+    )
+
+    def module(text: str) -> str:
+        return f"<div class='module'><div class='inner'><div class='text'>{text}</div></div></div>"
+
+    html = plain_page(
+        f"<div class='page'>{module(''.join(f'<p>{part}</p>' for part in first))}"
+        f"<ul class='facts'>{facts}</ul>{module(f'<p>{second}</p>')}"
+        f"{module('<p>Photo: town press office</p>')}</div>"
+    )
+    assert extract(html).body.split("\n") == [*first, second]
+
+
 def test_article_text_only_in_json_ld_is_used_when_the_page_shows_none() -> None:
     head = (
         '<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle",'

@@ -123,8 +123,9 @@ def extract_generic(tree: LexborHTMLParser) -> GenericArticle:
     lines: list[str] = []
     if container is not None:
         lead = _lead(container)
+        before, after = _same_kind(container)
         boilerplate.drop_boilerplate(container, base)
-        lines = lead + _lines(container)
+        lines = lead + _read(before) + _lines(container) + _read(after)
     if lines and title and _same_text(lines[0], title):
         lines.pop(0)
     lines = _without_repeats(lines)
@@ -295,6 +296,50 @@ def _lead(container: LexborNode) -> list[str]:
         zone = list(reversed(before)) + zone
         node = parent
     return []
+
+
+# How far above the container its blocks of the same kind are looked for.
+_KIN_DEPTH = 3
+
+
+def _same_kind(container: LexborNode) -> tuple[list[LexborNode], list[LexborNode]]:
+    """The blocks before and after `container` (or one of its nearest
+    ancestors) that share its tag and class: page builders and CMS "text
+    modules" put each section of an article in a block of its own, deep
+    enough that the container's growth does not reach them, and forums and
+    Q&A pages print each post so."""
+    node = container
+    for _ in range(_KIN_DEPTH):
+        parent = node.parent
+        if parent is None or node.tag in ("body", "html"):
+            break
+        kind = node.attributes.get("class")
+        if kind:
+            before: list[LexborNode] = []
+            after: list[LexborNode] = []
+            seen = False
+            for child in parent.iter():
+                if child.mem_id == node.mem_id:
+                    seen = True
+                elif child.tag == node.tag and child.attributes.get("class") == kind:
+                    (after if seen else before).append(child)
+            if before or after:
+                return before, after
+        node = parent
+    return [], []
+
+
+def _read(blocks: list[LexborNode]) -> list[str]:
+    """The lines of `blocks`, each without its named boilerplate, from the
+    blocks that hold a sentence: a block of the same kind holding only short
+    lines is a meta box or a photo credit."""
+    lines: list[str] = []
+    for block in blocks:
+        boilerplate.drop_boilerplate(block)
+        found = _lines(block)
+        if any(len(line) >= _MIN_LEAD for line in found):
+            lines += found
+    return lines
 
 
 # Where a text node sits, by the element holding it: the block it belongs to
