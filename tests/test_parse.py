@@ -311,6 +311,29 @@ def test_article_split_over_text_modules_of_one_kind_is_read_whole() -> None:
     assert extract(html).body.split("\n") == [*first, second]
 
 
+def test_headings_of_dropped_teaser_lists_stay_out() -> None:
+    # News and blog pages title the teaser lists after the article; once the
+    # links are gone their heading, and the teasers' dates, are left alone.
+    teasers = "".join(
+        f"<div class='item'><a href='/{n}'>Another story about the town budget, part {n}</a>"
+        f"</div><div class='when'>0{n}.06.2016</div>"
+        for n in range(1, 4)
+    )
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 2}</p><h2>How the money is spent</h2><p>{LONG}</p>"
+        "<h3>Our other stories</h3><ul><li><a href='/a'>Read the other story about roads</a>"
+        "</li><li><a href='/b'>And one about schools in town</a></li></ul>"
+        f"<h3>More from the town hall</h3><p>{LONG.upper()}</p><h3>Read also</h3>{teasers}</div>"
+    )
+    assert extract(html).body.split("\n") == [
+        (LONG * 2).strip(),
+        "How the money is spent",
+        LONG.strip(),
+        "More from the town hall",
+        LONG.upper().strip(),
+    ]
+
+
 def test_article_text_only_in_json_ld_is_used_when_the_page_shows_none() -> None:
     head = (
         '<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle",'

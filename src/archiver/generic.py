@@ -41,6 +41,7 @@ _SKIP_TAGS = frozenset(
     )
 )
 _CELL_TAGS = frozenset({"td", "th"})
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _ANY_SPACE = re.compile(r"\s+")
 # A body shorter than this gives way to the page's JSON-LD articleBody.
@@ -125,7 +126,7 @@ def extract_generic(tree: LexborHTMLParser) -> GenericArticle:
         lead = _lead(container)
         before, after = _same_kind(container)
         boilerplate.drop_boilerplate(container, base)
-        lines = lead + _read(before) + _lines(container) + _read(after)
+        lines = lead + _read(before) + _lines(container, tidy=True) + _read(after)
     if lines and title and _same_text(lines[0], title):
         lines.pop(0)
     lines = _without_repeats(lines)
@@ -347,7 +348,7 @@ def _read(blocks: list[LexborNode]) -> list[str]:
 _Place = tuple[int, bool, bool]
 
 
-def _lines(container: LexborNode) -> list[str]:
+def _lines(container: LexborNode, *, tidy: bool = False) -> list[str]:
     """The text of `container`, one line per block, link lists and controls dropped.
 
     One `traverse()` in document order: a line ends at a block element or
@@ -359,6 +360,10 @@ def _lines(container: LexborNode) -> list[str]:
     link_chars = 0
     top = container.mem_id
     places: dict[int, _Place] = {top: (top, False, False)}
+    # Which lines are headings, and which are followed by a dropped link list.
+    headings: set[int] = set()
+    titled: list[bool] = []
+    listed: list[bool] = []
 
     def flush() -> None:
         nonlocal link_chars
@@ -371,9 +376,15 @@ def _lines(container: LexborNode) -> list[str]:
             return
         if _needs_collapse(line):
             line = _ASCII_SPACE.sub(" ", line)
-        if boilerplate.CONTROL_LINE.match(line) or links >= _LINK_LIST_SHARE * len(line):
+        if boilerplate.CONTROL_LINE.match(line):
+            return
+        if links >= _LINK_LIST_SHARE * len(line):
+            if listed:
+                listed[-1] = True
             return
         lines.append(line)
+        titled.append(current in headings)
+        listed.append(False)
 
     current = top
     for node in container.traverse(include_text=True):
@@ -394,11 +405,43 @@ def _lines(container: LexborNode) -> list[str]:
                 link_chars += len(text.strip())
         elif tag in _BLOCK_TAGS or tag == "br":
             flush()
+            if tag in _HEADING_TAGS:
+                headings.add(node.mem_id)
         elif tag in _CELL_TAGS:
             # A table row is one line, its cells separated by spaces.
             buffer.append(" ")
     flush()
+    if tidy and any(titled):
+        return _without_list_headings(lines, titled, listed)
     return lines
+
+
+def _without_list_headings(lines: list[str], titled: list[bool], listed: list[bool]) -> list[str]:
+    """`lines` without the headings of dropped link lists ("Related topics",
+    "Read also"): news and blog pages print lists of teasers after the
+    article. At the end of the text, what is left under such a heading goes
+    too when no line of it is a sentence (the teasers' dates and counters),
+    and so does a heading with nothing under it."""
+    kept: list[str] = []
+    section: list[str] = []
+    dropped = False
+    marks = zip(reversed(titled), reversed(listed), strict=True)
+    for line, (heading, after) in zip(reversed(lines), marks, strict=True):
+        section.append(line)
+        dropped = dropped or after
+        if not heading:
+            continue
+        body = section[:-1]
+        # A heading straight over a dropped list, or one ending the text
+        # over a dropped list or nothing, with no sentence under it.
+        over_list = dropped and not body
+        trailing = not kept and not any(len(text) >= _MIN_LEAD for text in body)
+        if not (over_list or (trailing and (dropped or not body))):
+            kept += section
+        section, dropped = [], False
+    kept += section
+    kept.reverse()
+    return kept
 
 
 def _needs_collapse(line: str) -> bool:
