@@ -273,6 +273,67 @@ def test_lead_in_the_articles_own_header_is_kept() -> None:
     assert article.published is None
 
 
+def test_lead_next_to_the_headline_above_the_container_is_kept() -> None:
+    # News sites: the standfirst sits in an intro box beside the headline,
+    # the text in a body block below; the photo credit there stays out.
+    lead = "Roads and schools get most of the money as the council closes a long budget debate."
+    parts = [f"Part {number}. {LONG * 2}".strip() for number in range(4)]
+    html = (
+        "<html><body><div class='page'><div class='head'><h1>Budget approved</h1>"
+        "<span>25.11.2026</span></div><div class='intro'><p>{lead}</p>"
+        "<div class='credit'>Photo: the town press office, who took it on the square"
+        " outside the council building</div></div>"
+        f"<div class='text'>{''.join(f'<p>{part}</p>' for part in parts)}</div></div>"
+        "</body></html>"
+    ).replace("{lead}", lead)
+    assert extract(html).body.split("\n") == [lead, *parts]
+
+
+def test_article_split_over_text_modules_of_one_kind_is_read_whole() -> None:
+    # CMS "text modules" and page builders: each section of the article in
+    # a block of the same class, beside a box of other text that keeps the
+    # container from growing to their parent; a short credit block of the
+    # same kind stays out.
+    first = [f"Part {number}. {LONG * 2}".strip() for number in range(4)]
+    second = "The second module tells how the streets were chosen and when all of the work ends."
+    facts = "".join(
+        f"<li>Fact {number}: a number about the town budget this year</li>" for number in range(12)
+    )
+
+    def module(text: str) -> str:
+        return f"<div class='module'><div class='inner'><div class='text'>{text}</div></div></div>"
+
+    html = plain_page(
+        f"<div class='page'>{module(''.join(f'<p>{part}</p>' for part in first))}"
+        f"<ul class='facts'>{facts}</ul>{module(f'<p>{second}</p>')}"
+        f"{module('<p>Photo: town press office</p>')}</div>"
+    )
+    assert extract(html).body.split("\n") == [*first, second]
+
+
+def test_headings_of_dropped_teaser_lists_stay_out() -> None:
+    # News and blog pages title the teaser lists after the article; once the
+    # links are gone their heading, and the teasers' dates, are left alone.
+    teasers = "".join(
+        f"<div class='item'><a href='/{n}'>Another story about the town budget, part {n}</a>"
+        f"</div><div class='when'>0{n}.06.2016</div>"
+        for n in range(1, 4)
+    )
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 2}</p><h2>How the money is spent</h2><p>{LONG}</p>"
+        "<h3>Our other stories</h3><ul><li><a href='/a'>Read the other story about roads</a>"
+        "</li><li><a href='/b'>And one about schools in town</a></li></ul>"
+        f"<h3>More from the town hall</h3><p>{LONG.upper()}</p><h3>Read also</h3>{teasers}</div>"
+    )
+    assert extract(html).body.split("\n") == [
+        (LONG * 2).strip(),
+        "How the money is spent",
+        LONG.strip(),
+        "More from the town hall",
+        LONG.upper().strip(),
+    ]
+
+
 def test_article_text_only_in_json_ld_is_used_when_the_page_shows_none() -> None:
     head = (
         '<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle",'

@@ -21,6 +21,7 @@ __all__ = [
     "CONTROL_LINE",
     "drop_boilerplate",
     "drop_junk",
+    "drop_named",
     "in_strong_boilerplate",
     "is_named_boilerplate",
 ]
@@ -323,6 +324,15 @@ def drop_boilerplate(container: LexborNode, base: LexborNode | None = None) -> N
         if node.parent is None or max(length, groups.get(word, 0)) >= _WRAPPER_SHARE * whole:
             continue
         node.decompose()
+
+
+def drop_named(root: LexborNode) -> None:
+    """Remove every block under `root` whose class or id names boilerplate
+    (captions, credits, share bars, bylines), whatever its size: for the
+    small blocks around a container, where no wrapper of the article is."""
+    for node, _ in _named(root):
+        if node.mem_id != root.mem_id and node.parent is not None:
+            node.decompose()
 
 
 def in_strong_boilerplate(node: LexborNode, is_wrapper: Callable[[LexborNode], bool]) -> bool:

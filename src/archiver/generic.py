@@ -10,8 +10,10 @@ enough that the whole costs a small multiple of parsing the page:
 3. pick the container: the element whose own paragraphs hold the most text,
    outside comment threads and related lists, grown to the ancestor that
    adds more paragraph text than other text (`container`), then drop the
-   blocks inside it whose class or id names boilerplate;
-4. read its text one line per block, dropping link lists and control lines.
+   blocks inside it whose class or id names boilerplate, and read the lead
+   printed between the headline and the container, when they are near;
+4. read its text one line per block, dropping link lists and control lines
+   (`textlines`).
 
 No I/O and no module state: every function takes the tree it works on.
 """
@@ -27,28 +29,14 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver import boilerplate, datefind, dates
-from archiver.container import BLOCK_TAGS as _BLOCK_TAGS
 from archiver.container import find_container
+from archiver.textlines import SENTENCE, read_lines, without_repeats
 
 __all__ = ["GenericArticle", "extract_generic", "page_title"]
 
-_SKIP_TAGS = frozenset(
-    (
-        *("script", "style", "noscript", "template", "iframe", "svg", "button", "select"),
-        *("input", "textarea", "img", "video", "audio", "object", "embed", "canvas", "map"),
-        *("head", "title", "meta", "link"),
-    )
-)
-_CELL_TAGS = frozenset({"td", "th"})
-_ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _ANY_SPACE = re.compile(r"\s+")
 # A body shorter than this gives way to the page's JSON-LD articleBody.
 _SHORT_BODY = 200
-# Lines shorter than this may repeat (table cells, list numbers).
-_MIN_REPEAT = 20
-# A block whose text is at least this share link text is a link list
-# (related articles, tag clouds, "more from this section").
-_LINK_LIST_SHARE = 0.7
 
 _META_TITLES = (("og:title", "property"), ("twitter:title", "name"))
 _HEAD_PARTS = "h1, title, meta[content], script[type='application/ld+json'], link[rel=canonical]"
@@ -121,11 +109,13 @@ def extract_generic(tree: LexborHTMLParser) -> GenericArticle:
     container, base = find_container(body)
     lines: list[str] = []
     if container is not None:
+        lead = _lead(container)
+        before, after = _same_kind(container)
         boilerplate.drop_boilerplate(container, base)
-        lines = _lines(container)
+        lines = lead + _read(before) + read_lines(container, tidy=True) + _read(after)
     if lines and title and _same_text(lines[0], title):
         lines.pop(0)
-    lines = _without_repeats(lines)
+    lines = without_repeats(lines)
     if len(embedded) > sum(map(len, lines)) and sum(map(len, lines)) < _SHORT_BODY:
         lines = [line for line in map(_clean, embedded.split("\n")) if line]
     return GenericArticle(
@@ -254,111 +244,86 @@ def _find_key(data: object, key: str) -> str:
     return ""
 
 
-# Where a text node sits, by the element holding it: the block it belongs to
-# (one line per block), whether it is inside a link, whether it is skipped.
-_Place = tuple[int, bool, bool]
+# How far above the container a headline may sit for the text between them
+# to be the article's lead, and how long a line of it must be (bylines,
+# datelines and "reading time" lines are shorter).
+_LEAD_DEPTH = 4
+_MIN_LEAD = SENTENCE
 
 
-def _lines(container: LexborNode) -> list[str]:
-    """The text of `container`, one line per block, link lists and controls dropped.
-
-    One `traverse()` in document order: a line ends at a block element or
-    <br>, and where the text moves to another block (the rest of a <div>
-    after a <p> inside it). The place of each element is looked up once.
+def _lead(container: LexborNode) -> list[str]:
+    """The long lines between the page's <h1> and `container`, when the <h1>
+    is near it: news sites print the lead (a "standfirst", an intro box, a
+    subtitle <h2>) next to the headline in the article's header, and the
+    container starts below it. Only what comes before the container, in
+    its few nearest ancestors, is read.
     """
-    lines: list[str] = []
-    buffer: list[str] = []
-    link_chars = 0
-    top = container.mem_id
-    places: dict[int, _Place] = {top: (top, False, False)}
-
-    def flush() -> None:
-        nonlocal link_chars
-        if not buffer:
-            return
-        line = "".join(buffer).strip()
-        buffer.clear()
-        links, link_chars = link_chars, 0
-        if not line:
-            return
-        if _needs_collapse(line):
-            line = _ASCII_SPACE.sub(" ", line)
-        if boilerplate.CONTROL_LINE.match(line) or links >= _LINK_LIST_SHARE * len(line):
-            return
-        lines.append(line)
-
-    current = top
-    for node in container.traverse(include_text=True):
-        tag = node.tag
-        if tag == "-text":
-            parent = node.parent
-            if parent is None:
-                continue
-            block, in_link, skipped = places.get(parent.mem_id) or _place(parent, places, top)
-            if skipped:
-                continue
-            if block != current:
-                flush()
-                current = block
-            text = node.text_content or ""
-            buffer.append(text)
-            if in_link:
-                link_chars += len(text.strip())
-        elif tag in _BLOCK_TAGS or tag == "br":
-            flush()
-        elif tag in _CELL_TAGS:
-            # A table row is one line, its cells separated by spaces.
-            buffer.append(" ")
-    flush()
-    return lines
+    zone: list[LexborNode] = []
+    node = container
+    for _ in range(_LEAD_DEPTH):
+        parent = node.parent
+        if parent is None or parent.tag in ("body", "html"):
+            return []
+        before: list[LexborNode] = []
+        sibling = node.prev
+        while sibling is not None:
+            if sibling.tag == "h1" or (sibling.tag != "-text" and sibling.css_first("h1")):
+                heading = read_lines(sibling.css_first("h1") or sibling)
+                lines: list[str] = []
+                for block in (sibling, *reversed(before), *zone):
+                    if not boilerplate.is_named_boilerplate(block):
+                        boilerplate.drop_named(block)
+                        lines += read_lines(block)
+                if heading and heading[-1] in lines:
+                    lines = lines[lines.index(heading[-1]) + 1 :]
+                return [line for line in lines if len(line) >= _MIN_LEAD]
+            if sibling.tag != "-text":
+                before.append(sibling)
+            sibling = sibling.prev
+        zone = list(reversed(before)) + zone
+        node = parent
+    return []
 
 
-def _needs_collapse(line: str) -> bool:
-    """Whether `line` has a run of ASCII whitespace other than one space
-    (substring tests are much cheaper than the substitution they avoid)."""
-    return (
-        "  " in line
-        or "\n" in line
-        or "\t" in line
-        or "\r" in line
-        or "\f" in line
-        or ("\v" in line)
-    )
+# How far above the container its blocks of the same kind are looked for.
+_KIN_DEPTH = 3
 
 
-def _place(element: LexborNode, places: dict[int, _Place], top: int) -> _Place:
-    """The place of `element`, from the nearest ancestor already placed."""
-    chain: list[LexborNode] = []
-    node: LexborNode | None = element
-    place: _Place = (top, False, False)
-    while node is not None:
-        known = places.get(node.mem_id)
-        if known is not None:
-            place = known
+def _same_kind(container: LexborNode) -> tuple[list[LexborNode], list[LexborNode]]:
+    """The blocks before and after `container` (or one of its nearest
+    ancestors) that share its tag and class: page builders and CMS "text
+    modules" put each section of an article in a block of its own, deep
+    enough that the container's growth does not reach them, and forums and
+    Q&A pages print each post so."""
+    node = container
+    for _ in range(_KIN_DEPTH):
+        parent = node.parent
+        if parent is None or node.tag in ("body", "html"):
             break
-        chain.append(node)
-        node = node.parent
-    for ancestor in reversed(chain):
-        tag = ancestor.tag or ""
-        block, in_link, skipped = place
-        place = (
-            ancestor.mem_id if tag in _BLOCK_TAGS else block,
-            in_link or tag == "a",
-            skipped or tag in _SKIP_TAGS,
-        )
-        places[ancestor.mem_id] = place
-    return place
+        kind = node.attributes.get("class")
+        if kind:
+            before: list[LexborNode] = []
+            after: list[LexborNode] = []
+            seen = False
+            for child in parent.iter():
+                if child.mem_id == node.mem_id:
+                    seen = True
+                elif child.tag == node.tag and child.attributes.get("class") == kind:
+                    (after if seen else before).append(child)
+            if before or after:
+                return before, after
+        node = parent
+    return [], []
 
 
-def _without_repeats(lines: list[str]) -> list[str]:
-    """Lines with repeats dropped: a caption or credit printed once per photo
-    (galleries, photo essays) is furniture, and a line seen before adds nothing."""
-    seen: set[str] = set()
-    kept: list[str] = []
-    for line in lines:
-        if len(line) < _MIN_REPEAT:
-            kept.append(line)
-        elif line not in seen:
-            seen.add(line)
-            kept.append(line)
-    return kept
+def _read(blocks: list[LexborNode]) -> list[str]:
+    """The lines of `blocks`, each without its named boilerplate, from the
+    blocks that hold a sentence: a block of the same kind holding only short
+    lines is a meta box or a photo credit."""
+    lines: list[str] = []
+    for block in blocks:
+        boilerplate.drop_boilerplate(block)
+        found = read_lines(block)
+        if any(len(line) >= _MIN_LEAD for line in found):
+            lines += found
+    return lines
