@@ -107,6 +107,9 @@ class ParsedQuery:
     keys: frozenset[str]
     forms: frozenset[str]
     prefixes: tuple[str, ...]
+    # Each phrase of `fts` that a matching article can contain (not under a
+    # NOT), as an FTS5 expression of its own: what ranking weighs.
+    phrases: tuple[str, ...] = ()
 
 
 def _columns(names: tuple[str, ...]) -> str:
@@ -138,24 +141,43 @@ def parse_query(query: str) -> ParsedQuery:
     query_keys: set[str] = set()
     forms: set[str] = set()
     prefixes: list[str] = []
+    phrases: list[str] = []
+    # Whether the operand at hand is under a NOT: per parenthesis level, and
+    # for the one operand right after a NOT.
+    negated, after_not = [False], False
+
+    def operand(*exprs: str) -> None:
+        nonlocal after_not
+        if not (negated[-1] or after_not):
+            phrases.extend(exprs)
+        after_not = False
+
     text_cols, key_cols = _columns(TEXT_COLUMNS), _columns(KEY_COLUMNS)
     for match in _lexemes(query):
         phrase, paren, chunk = match.group("phrase", "paren", "chunk")
         if paren is not None:
             parts.append(paren)
+            if paren == "(":
+                negated.append(negated[-1] or after_not)
+                after_not = False
+            elif len(negated) > 1:
+                negated.pop()
         elif phrase is not None:
             tokens = [fold(w) for w in words(phrase)]
             if tokens:
                 parts.append(f"{text_cols} : {_phrase(tokens)}")
                 forms.update(tokens)
+                operand(parts[-1])
         elif chunk in _OPERATORS:
             parts.append(chunk)
+            after_not = chunk == "NOT"
         elif chunk.endswith("*"):
             tokens = [fold(w) for w in words(chunk)]
             if tokens:
                 parts.append(f"{text_cols} : {_phrase(tokens)} *")
                 prefixes.append(tokens[-1])
                 forms.update(tokens[:-1])
+                operand(parts[-1])
         else:
             tokens = words(chunk)
             if not tokens:
@@ -164,9 +186,14 @@ def parse_query(query: str) -> ParsedQuery:
             folded = [fold(w) for w in tokens]
             # The folded form too: stemming a word typed without diacritics
             # can cut it differently ("iedzivotajam" loses "-ajam").
-            parts.append(f"({key_cols} : {_phrase(stems)} OR {text_cols} : {_phrase(folded)})")
+            by_key, as_written = (
+                f"{key_cols} : {_phrase(stems)}",
+                f"{text_cols} : {_phrase(folded)}",
+            )
+            parts.append(f"({by_key} OR {as_written})")
             query_keys.update(stems)
             forms.update(folded)
+            operand(by_key, as_written)
     parts = _explicit_and(parts)
     if not parts:
         raise QueryError(f"search query {query!r} has no words to look for")
@@ -175,6 +202,7 @@ def parse_query(query: str) -> ParsedQuery:
         keys=frozenset(query_keys),
         forms=frozenset(forms),
         prefixes=tuple(prefixes),
+        phrases=tuple(phrases),
     )
 
 
