@@ -32,18 +32,26 @@ from archiver.errors import QueryError
 TEXT_COLUMNS = ("title", "body", "department")
 KEY_COLUMNS = ("title_keys", "body_keys", "department_keys")
 
-# The index (archive schema v2): `articles_fts` holds the text as written and
+# The index (archive schema v3): `articles_fts` holds the text as written and
 # its keys. Triggers keep it in step with `articles` through the SQL function
 # `archiver_keys()`, which `Store.ensure_schema` registers on its connection;
-# the last statement fills it from the articles already stored.
+# `FTS_SCHEMA`'s last statement fills it from the articles already stored.
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+# Prefix indexes: a `prefix*` query of 3 to 5 letters reads one list instead
+# of merging the lists of every word that begins so, which at 1M articles took
+# ~120 ms for a bench/archive.py prefix (95th percentile). They triple the
+# size of the index (bench/README.md); a longer prefix still merges, but is
+# begun by fewer words.
+FTS_PREFIXES = "3 4 5"
 _FTS_COLUMNS = ", ".join((*TEXT_COLUMNS, *KEY_COLUMNS))
 _FTS_VALUES = (
     "{0}.id, {0}.title, {0}.body, {0}.department,"
     " archiver_keys({0}.title), archiver_keys({0}.body), archiver_keys({0}.department)"
 )
-FTS_SCHEMA = f"""
-CREATE VIRTUAL TABLE articles_fts USING fts5({_FTS_COLUMNS}, tokenize='{FTS_TOKENIZER}');
+FTS_TABLE = f"""
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    {_FTS_COLUMNS}, tokenize='{FTS_TOKENIZER}', prefix='{FTS_PREFIXES}'
+);
 CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
     INSERT INTO articles_fts (rowid, {_FTS_COLUMNS}) VALUES ({_FTS_VALUES.format("new")});
 END;
@@ -54,8 +62,17 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, body, department ON ar
     DELETE FROM articles_fts WHERE rowid = old.id;
     INSERT INTO articles_fts (rowid, {_FTS_COLUMNS}) VALUES ({_FTS_VALUES.format("new")});
 END;
+"""
+FTS_FILL = f"""
 INSERT INTO articles_fts (rowid, {_FTS_COLUMNS}) SELECT {_FTS_VALUES.format("articles")}
     FROM articles;
+"""
+FTS_SCHEMA = FTS_TABLE + FTS_FILL
+# What a v2 index's rows are copied with into the v3 table: their keys are
+# already there, so no word is stemmed again.
+FTS_COPY = f"""
+INSERT INTO articles_fts (rowid, {_FTS_COLUMNS}) SELECT rowid, {_FTS_COLUMNS}
+    FROM articles_fts_v2;
 """
 
 # A word as FTS5 `unicode61` sees one: letters and digits (`_` separates).

@@ -6,9 +6,9 @@ import sqlite3
 
 import sqlite_utils
 
-from archiver.search import FTS_SCHEMA
+from archiver.search import FTS_COPY, FTS_SCHEMA, FTS_TABLE
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # What a v1 archive had instead: sqlite-utils' external-content FTS and its triggers.
 V1_FTS = ("articles_ai", "articles_ad", "articles_au")
@@ -133,6 +133,9 @@ def migrate(db: sqlite_utils.Database, version: int) -> None:
         db.execute("BEGIN")
         _build_search_index(db)
         _add_year_column(db)
+    elif version < 3:
+        db.execute("BEGIN")
+        _add_prefix_index(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -153,10 +156,25 @@ def _build_search_index(db: sqlite_utils.Database) -> None:
     for trigger in ("insert", "delete", "update"):
         db.execute(f"DROP TRIGGER IF EXISTS articles_fts_{trigger}")
     db.execute("DROP TABLE IF EXISTS articles_fts")
-    # executescript() would COMMIT first: run statement by statement instead,
-    # inside the caller's transaction, so a failed migration leaves v1 intact.
+    _run(db, FTS_SCHEMA)
+
+
+def _add_prefix_index(db: sqlite_utils.Database) -> None:
+    """v3: rebuild the v2 `articles_fts` with prefix indexes (an FTS5 option
+    fixed when the table is created), copying its rows, keys included."""
+    for trigger in ("insert", "delete", "update"):
+        db.execute(f"DROP TRIGGER IF EXISTS articles_fts_{trigger}")
+    db.execute("ALTER TABLE articles_fts RENAME TO articles_fts_v2")
+    _run(db, FTS_TABLE + FTS_COPY)
+    db.execute("DROP TABLE articles_fts_v2")
+
+
+def _run(db: sqlite_utils.Database, script: str) -> None:
+    """Run `script` statement by statement inside the caller's transaction:
+    executescript() would COMMIT first, and a failed migration must leave the
+    archive as it was."""
     statement = ""
-    for line in FTS_SCHEMA.splitlines(keepends=True):
+    for line in script.splitlines(keepends=True):
         statement += line
         if sqlite3.complete_statement(statement):
             db.execute(statement)
