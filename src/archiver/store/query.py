@@ -181,13 +181,12 @@ class Query(StoreBase):
 
     def _rare_phrases(self, parsed: ParsedQuery) -> list[str]:
         """The phrases of `parsed` that count in the default ranking (see
-        `RANK_COMMON_SHARE`); a prefix always does, its share is not cheap to
-        estimate."""
+        `RANK_COMMON_SHARE`)."""
         newest = self.db.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
         window = min(RANK_PROBE, newest)
         kept = []
         for phrase in parsed.phrases:
-            if not phrase.endswith("*") and newest > RANK_COMMON_MIN:
+            if newest > RANK_COMMON_MIN:
                 hits = self.db.execute(
                     "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ? AND rowid > ?",
                     [phrase, newest - window],
