@@ -150,3 +150,16 @@ def test_a_query_of_common_phrases_only_lists_the_newest_first(
     hits = store.search("novads")
     assert titles(hits) == ["Skola", "Sports", "Novads un novada ceļi", "Bibliotēka"]
     assert {h.rank for h in hits} == {0.0}
+
+
+@pytest.mark.usefixtures("large")
+def test_a_quoted_phrase_with_a_common_word_does_not_count(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "novada" as written is in three articles of six: counting the matches of
+    # a phrase with it walks its list, so the phrase is not weighed.
+    monkeypatch.setattr(store_query, "RANK_COMMON_SHARE", 0.3)
+    hits = store.search('"novada sporta" OR parks')
+    assert titles(hits) == ["Parks", "Sports"]
+    assert hits[0].rank < 0 and hits[1].rank == 0.0
+    assert store.search('"novada sporta" OR parks', candidates=None)[1].rank < 0

@@ -117,6 +117,22 @@ def keys(text: str | None) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Phrase:
+    """One phrase of a rewritten query: tokens in a row, in some columns."""
+
+    columns: str
+    tokens: tuple[str, ...]
+    prefix: bool = False
+
+    @property
+    def fts(self) -> str:
+        """The phrase as an FTS5 expression of its own."""
+        # FTS5 strings double their quotes; our tokens never hold one, but be safe.
+        quoted = '"' + " ".join(t.replace('"', '""') for t in self.tokens) + '"'
+        return f"{self.columns} : {quoted}{' *' if self.prefix else ''}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ParsedQuery:
     """A user query rewritten for FTS5 plus what its snippets should mark."""
 
@@ -125,17 +141,12 @@ class ParsedQuery:
     forms: frozenset[str]
     prefixes: tuple[str, ...]
     # Each phrase of `fts` that a matching article can contain (not under a
-    # NOT), as an FTS5 expression of its own: what ranking weighs.
-    phrases: tuple[str, ...] = ()
+    # NOT): what ranking weighs.
+    phrases: tuple[Phrase, ...] = ()
 
 
 def _columns(names: tuple[str, ...]) -> str:
     return "{" + " ".join(names) + "}"
-
-
-def _phrase(tokens: list[str]) -> str:
-    # FTS5 strings double their quotes; our tokens never hold one, but be safe.
-    return '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
 
 
 def _lexemes(query: str) -> Iterator[re.Match[str]]:
@@ -158,15 +169,15 @@ def parse_query(query: str) -> ParsedQuery:
     query_keys: set[str] = set()
     forms: set[str] = set()
     prefixes: list[str] = []
-    phrases: list[str] = []
+    phrases: list[Phrase] = []
     # Whether the operand at hand is under a NOT: per parenthesis level, and
     # for the one operand right after a NOT.
     negated, after_not = [False], False
 
-    def operand(*exprs: str) -> None:
+    def operand(*found: Phrase) -> None:
         nonlocal after_not
         if not (negated[-1] or after_not):
-            phrases.extend(exprs)
+            phrases.extend(found)
         after_not = False
 
     text_cols, key_cols = _columns(TEXT_COLUMNS), _columns(KEY_COLUMNS)
@@ -182,19 +193,21 @@ def parse_query(query: str) -> ParsedQuery:
         elif phrase is not None:
             tokens = [fold(w) for w in words(phrase)]
             if tokens:
-                parts.append(f"{text_cols} : {_phrase(tokens)}")
+                exact = Phrase(columns=text_cols, tokens=tuple(tokens))
+                parts.append(exact.fts)
                 forms.update(tokens)
-                operand(parts[-1])
+                operand(exact)
         elif chunk in _OPERATORS:
             parts.append(chunk)
             after_not = chunk == "NOT"
         elif chunk.endswith("*"):
             tokens = [fold(w) for w in words(chunk)]
             if tokens:
-                parts.append(f"{text_cols} : {_phrase(tokens)} *")
+                begun = Phrase(columns=text_cols, tokens=tuple(tokens), prefix=True)
+                parts.append(begun.fts)
                 prefixes.append(tokens[-1])
                 forms.update(tokens[:-1])
-                operand(parts[-1])
+                operand(begun)
         else:
             tokens = words(chunk)
             if not tokens:
@@ -203,11 +216,9 @@ def parse_query(query: str) -> ParsedQuery:
             folded = [fold(w) for w in tokens]
             # The folded form too: stemming a word typed without diacritics
             # can cut it differently ("iedzivotajam" loses "-ajam").
-            by_key, as_written = (
-                f"{key_cols} : {_phrase(stems)}",
-                f"{text_cols} : {_phrase(folded)}",
-            )
-            parts.append(f"({by_key} OR {as_written})")
+            by_key = Phrase(columns=key_cols, tokens=tuple(stems))
+            as_written = Phrase(columns=text_cols, tokens=tuple(folded))
+            parts.append(f"({by_key.fts} OR {as_written.fts})")
             query_keys.update(stems)
             forms.update(folded)
             operand(by_key, as_written)

@@ -6,7 +6,7 @@ import datetime as dt
 import sqlite3
 
 from archiver.errors import QueryError
-from archiver.search import ParsedQuery, Snippet, fold, parse_query, snippet
+from archiver.search import FTS_PREFIXES, ParsedQuery, Phrase, Snippet, fold, parse_query, snippet
 from archiver.store.base import StoreBase
 from archiver.store.records import SearchHit, StoredArticle
 
@@ -22,12 +22,16 @@ SEARCH_CANDIDATES = 300
 # this share of the archive, and in more than `RANK_COMMON_MIN` articles, is
 # left out of the ranking of the default search. Its weight (bm25's idf) is
 # small there anyway: log(9) ~ 2.2 at a tenth, against ~7 for a word in one
-# article in a thousand, and nothing at a half.
+# article in a thousand, and nothing at a half. Words in a row ("quoted")
+# are counted by walking the list of each: one common word leaves them out.
 RANK_COMMON_SHARE = 0.1
 RANK_COMMON_MIN = 20_000
 # The share is estimated from the newest this many articles: bounded work for
 # any phrase, unlike counting its matches.
 RANK_PROBE = 2_000
+
+# Prefix lengths the index has lists of (`search.FTS_PREFIXES`).
+_PREFIX_LENGTHS = frozenset(int(n) for n in FTS_PREFIXES.split())
 
 # bm25 weights of the columns of `articles_fts`: title over department and
 # body, in both the text and the key columns. A word in the headline says
@@ -71,9 +75,9 @@ class Query(StoreBase):
         Only the `candidates` most recently archived matches (after filters)
         are ranked, or all of them with `candidates=None`: ranking a word found
         in half a million articles would otherwise take seconds. The bounded
-        ranking also leaves out the phrases found in more than a tenth of a
-        large archive (`RANK_COMMON_SHARE`); with `candidates=None` every
-        phrase counts.
+        ranking also leaves out each word, or quoted phrase with a word, found
+        in more than a tenth of a large archive (`RANK_COMMON_SHARE`); with
+        `candidates=None` every phrase counts.
         `snippets=False` leaves `SearchHit.snippet` empty. Raises `QueryError`
         for a query FTS5 rejects.
         """
@@ -181,21 +185,34 @@ class Query(StoreBase):
 
     def _rare_phrases(self, parsed: ParsedQuery) -> list[str]:
         """The phrases of `parsed` that count in the default ranking (see
-        `RANK_COMMON_SHARE`)."""
+        `RANK_COMMON_SHARE`), as FTS5 expressions."""
         newest = self.db.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
+        if newest <= RANK_COMMON_MIN:
+            return [phrase.fts for phrase in parsed.phrases]
         window = min(RANK_PROBE, newest)
         kept = []
         for phrase in parsed.phrases:
-            if newest > RANK_COMMON_MIN:
-                hits = self.db.execute(
-                    "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ? AND rowid > ?",
-                    [phrase, newest - window],
-                ).fetchone()[0]
-                share = hits / window
+            # bm25 counts a phrase's matches by walking the lists of its words:
+            # the most common one's share is what costs. A prefix longer than
+            # the prefix indexes has no cheap share: it counts, as before.
+            *first, last = phrase.tokens
+            probes = [Phrase(columns=phrase.columns, tokens=(token,)) for token in first]
+            if not phrase.prefix or len(last) in _PREFIX_LENGTHS:
+                probes.append(Phrase(columns=phrase.columns, tokens=(last,), prefix=phrase.prefix))
+            if probes:
+                share = max(self._recent_share(probe, newest, window) for probe in probes)
                 if share > RANK_COMMON_SHARE and share * newest > RANK_COMMON_MIN:
                     continue
-            kept.append(phrase)
+            kept.append(phrase.fts)
         return kept
+
+    def _recent_share(self, phrase: Phrase, newest: int, window: int) -> float:
+        """The share of the newest `window` articles that hold `phrase`."""
+        hits = self.db.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ? AND rowid > ?",
+            [phrase.fts, newest - window],
+        ).fetchone()[0]
+        return float(hits) / window
 
     def _has_index(self, name: str) -> bool:
         """Whether this archive has index `name` (a read-only open of an archive
