@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 
 from archiver.errors import QueryError
@@ -165,13 +166,20 @@ class Query(StoreBase):
         phrases = self._rare_phrases(parsed)
         if phrases:
             # Only the phrases bm25 can weigh cheaply, over the band of ids the
-            # candidates span; the filters again, so that only candidates get
-            # a score computed. A candidate without any of them scores 0.
+            # candidates span; only candidates get a score computed (`+` keeps
+            # the list a filter, not ids to look up one by one: FTS5 would
+            # count each phrase's matches again for each). A candidate with
+            # none of these phrases scores 0.
             rows = self.db.execute(
-                f"SELECT articles.id, {_BM25} FROM articles_fts{self._join()}"
+                f"SELECT articles_fts.rowid, {_BM25} FROM articles_fts"
                 " WHERE articles_fts MATCH ? AND articles_fts.rowid BETWEEN ? AND ?"
-                f" AND {conditions}",
-                [" OR ".join(phrases), found[-1][0], found[0][0], *args],
+                " AND +articles_fts.rowid IN (SELECT value FROM json_each(?))",
+                [
+                    " OR ".join(phrases),
+                    found[-1][0],
+                    found[0][0],
+                    json.dumps([article_id for article_id, _ in found]),
+                ],
             ).fetchall()
             scores = {int(article_id): float(score) for article_id, score in rows}
         # Best score first, then the newest publication (undated last), then
