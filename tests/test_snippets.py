@@ -107,3 +107,32 @@ def test_snippets_of_fixture_articles_match_the_word_by_word_definition(query: s
     # Each text alone, and then with a character the regex does not know.
     for text in itertools.chain(texts, (t + " 漢字" for t in texts[:10])):
         assert snippet(text, parse_query(query)).text == reference_snippet(text, query)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "novads",
+        "… — „”",
+        "",
+        " ".join(["vārds"] * 40) + " novads",
+        "novads " + " ".join(["vārds"] * 40),
+        " ".join(["vārds"] * 10) + " novads " + " ".join(["vārds"] * 3),
+        " ".join(["a" * 300] * 5) + " novads " + "b" * 200 + " novadā",
+        " ".join(f"w{i} novads" if i % 7 == 0 else f"w{i}" for i in range(100)),
+        "Novadā_novads novads_x (novads)",
+    ],
+    ids=[
+        "one-word",
+        "no-words",
+        "empty",
+        "match-at-the-end",
+        "match-at-the-start",
+        "window-reaches-the-end",
+        "long-words",
+        "many-matches",
+        "underscores",
+    ],
+)
+def test_snippets_of_made_up_texts_match_the_definition(text: str) -> None:
+    assert snippet(text, parse_query("novads")).text == reference_snippet(text, "novads")
