@@ -332,7 +332,7 @@ def test_a_v2_archive_gains_the_attachment_tables_and_index_on_open(tmp_path: Pa
     )
     conn.close()
     store = Store.open(path)
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     names = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master")}
     assert {"attachments", "attachments_fts", "attachments_fts_insert"} <= names
     # Links archived before v3 become attachment links for the next crawl to fetch.

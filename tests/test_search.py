@@ -273,6 +273,15 @@ def test_bad_queries_raise_a_query_error(archive: Store, query: str, message: st
         archive.search(query)
 
 
+def test_ranking_weighs_the_phrases_outside_a_not() -> None:
+    parsed = parse_query('pasvaldiba NOT (sports OR "ziemas svetki") skola*')
+    assert tuple(phrase.fts for phrase in parsed.phrases) == (
+        '{title_keys body_keys department_keys} : "pasvaldib"',
+        '{title body department} : "pasvaldiba"',
+        '{title body department} : "skola" *',
+    )
+
+
 def test_exact_phrase_keeps_its_words_together() -> None:
     parsed = parse_query('"saistošie noteikumi" projekts')
     assert '{title body department} : "saistosie noteikumi"' in parsed.fts

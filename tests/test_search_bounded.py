@@ -13,6 +13,7 @@ import pytest
 
 from archiver.models import Article, Page
 from archiver.store import SEARCH_CANDIDATES, Store
+from archiver.store import query as store_query
 
 SEEN = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)
 
@@ -120,3 +121,45 @@ def test_without_snippets_hits_carry_no_snippet(store: Store) -> None:
     hits = store.search("parks", snippets=False)
     assert titles(hits) == ["Parks"]
     assert hits[0].snippet == "" and hits[0].marks == ()
+
+
+@pytest.fixture
+def large(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rank as in a large archive: a phrase in more than half of it is common."""
+    monkeypatch.setattr(store_query, "RANK_COMMON_MIN", 0)
+    monkeypatch.setattr(store_query, "RANK_COMMON_SHARE", 0.5)
+
+
+@pytest.mark.usefixtures("large")
+def test_a_phrase_in_most_articles_does_not_count_in_the_ranking(store: Store) -> None:
+    # The key "novad" is in four of six articles; "novads" as written only in
+    # the first, which ranks first. The rest share only the common key, so
+    # they are unscored and ordered newest published first.
+    hits = store.search("novads")
+    assert titles(hits) == ["Novads un novada ceļi", "Skola", "Sports", "Bibliotēka"]
+    assert hits[0].rank < 0 and [h.rank for h in hits[1:]] == [0.0, 0.0, 0.0]
+    # Ranking all matches still weighs every phrase.
+    assert titles(store.search("novads", candidates=None))[0] == "Novads un novada ceļi"
+
+
+@pytest.mark.usefixtures("large")
+def test_a_query_of_common_phrases_only_lists_the_newest_first(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_query, "RANK_COMMON_SHARE", 0.1)
+    hits = store.search("novads")
+    assert titles(hits) == ["Skola", "Sports", "Novads un novada ceļi", "Bibliotēka"]
+    assert {h.rank for h in hits} == {0.0}
+
+
+@pytest.mark.usefixtures("large")
+def test_a_quoted_phrase_with_a_common_word_does_not_count(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "novada" as written is in three articles of six: counting the matches of
+    # a phrase with it walks its list, so the phrase is not weighed.
+    monkeypatch.setattr(store_query, "RANK_COMMON_SHARE", 0.3)
+    hits = store.search('"novada sporta" OR parks')
+    assert titles(hits) == ["Parks", "Sports"]
+    assert hits[0].rank < 0 and hits[1].rank == 0.0
+    assert store.search('"novada sporta" OR parks', candidates=None)[1].rank < 0

@@ -16,6 +16,7 @@ phrase" and a `prefix*` match the text columns only, so quotes still mean
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -31,18 +32,26 @@ from archiver.errors import QueryError
 TEXT_COLUMNS = ("title", "body", "department")
 KEY_COLUMNS = ("title_keys", "body_keys", "department_keys")
 
-# The index (archive schema v2): `articles_fts` holds the text as written and
+# The index (archive schema v3): `articles_fts` holds the text as written and
 # its keys. Triggers keep it in step with `articles` through the SQL function
 # `archiver_keys()`, which `Store.ensure_schema` registers on its connection;
-# the last statement fills it from the articles already stored.
+# `FTS_SCHEMA`'s last statement fills it from the articles already stored.
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+# Prefix indexes: a `prefix*` query of 3 to 5 letters reads one list instead
+# of merging the lists of every word that begins so: bench/archive.py's
+# prefix searches at 1M articles took 124 ms at the 95th percentile before,
+# 14 ms with them. They triple the index (+21% of the archive at 1M,
+# bench/README.md); a longer prefix still merges, but is begun by fewer words.
+FTS_PREFIXES = "3 4 5"
 _FTS_COLUMNS = ", ".join((*TEXT_COLUMNS, *KEY_COLUMNS))
 _FTS_VALUES = (
     "{0}.id, {0}.title, {0}.body, {0}.department,"
     " archiver_keys({0}.title), archiver_keys({0}.body), archiver_keys({0}.department)"
 )
-FTS_SCHEMA = f"""
-CREATE VIRTUAL TABLE articles_fts USING fts5({_FTS_COLUMNS}, tokenize='{FTS_TOKENIZER}');
+FTS_TABLE = f"""
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    {_FTS_COLUMNS}, tokenize='{FTS_TOKENIZER}', prefix='{FTS_PREFIXES}'
+);
 CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
     INSERT INTO articles_fts (rowid, {_FTS_COLUMNS}) VALUES ({_FTS_VALUES.format("new")});
 END;
@@ -53,8 +62,17 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, body, department ON ar
     DELETE FROM articles_fts WHERE rowid = old.id;
     INSERT INTO articles_fts (rowid, {_FTS_COLUMNS}) VALUES ({_FTS_VALUES.format("new")});
 END;
+"""
+FTS_FILL = f"""
 INSERT INTO articles_fts (rowid, {_FTS_COLUMNS}) SELECT {_FTS_VALUES.format("articles")}
     FROM articles;
+"""
+FTS_SCHEMA = FTS_TABLE + FTS_FILL
+# What a v2 index's rows are copied with into the v3 table: their keys are
+# already there, so no word is stemmed again.
+FTS_COPY = f"""
+INSERT INTO articles_fts (rowid, {_FTS_COLUMNS}) SELECT rowid, {_FTS_COLUMNS}
+    FROM articles_fts_v2;
 """
 
 # Attachments are searched through their own index (schema v3) with the same
@@ -64,8 +82,9 @@ _ATTACHMENT_VALUES = (
     "new.id, new.name, new.text, NULL, archiver_keys(new.name), archiver_keys(new.text), NULL"
 )
 ATTACHMENT_FTS_SCHEMA = f"""
-CREATE VIRTUAL TABLE IF NOT EXISTS attachments_fts
-    USING fts5({_FTS_COLUMNS}, tokenize='{FTS_TOKENIZER}');
+CREATE VIRTUAL TABLE IF NOT EXISTS attachments_fts USING fts5(
+    {_FTS_COLUMNS}, tokenize='{FTS_TOKENIZER}', prefix='{FTS_PREFIXES}'
+);
 CREATE TRIGGER IF NOT EXISTS attachments_fts_insert AFTER INSERT ON attachments BEGIN
     INSERT INTO attachments_fts (rowid, {_FTS_COLUMNS}) VALUES ({_ATTACHMENT_VALUES});
 END;
@@ -121,6 +140,22 @@ def keys(text: str | None) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Phrase:
+    """One phrase of a rewritten query: tokens in a row, in some columns."""
+
+    columns: str
+    tokens: tuple[str, ...]
+    prefix: bool = False
+
+    @property
+    def fts(self) -> str:
+        """The phrase as an FTS5 expression of its own."""
+        # FTS5 strings double their quotes; our tokens never hold one, but be safe.
+        quoted = '"' + " ".join(t.replace('"', '""') for t in self.tokens) + '"'
+        return f"{self.columns} : {quoted}{' *' if self.prefix else ''}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ParsedQuery:
     """A user query rewritten for FTS5 plus what its snippets should mark."""
 
@@ -128,15 +163,13 @@ class ParsedQuery:
     keys: frozenset[str]
     forms: frozenset[str]
     prefixes: tuple[str, ...]
+    # Each phrase of `fts` that a matching article can contain (not under a
+    # NOT): what ranking weighs.
+    phrases: tuple[Phrase, ...] = ()
 
 
 def _columns(names: tuple[str, ...]) -> str:
     return "{" + " ".join(names) + "}"
-
-
-def _phrase(tokens: list[str]) -> str:
-    # FTS5 strings double their quotes; our tokens never hold one, but be safe.
-    return '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
 
 
 def _lexemes(query: str) -> Iterator[re.Match[str]]:
@@ -159,24 +192,45 @@ def parse_query(query: str) -> ParsedQuery:
     query_keys: set[str] = set()
     forms: set[str] = set()
     prefixes: list[str] = []
+    phrases: list[Phrase] = []
+    # Whether the operand at hand is under a NOT: per parenthesis level, and
+    # for the one operand right after a NOT.
+    negated, after_not = [False], False
+
+    def operand(*found: Phrase) -> None:
+        nonlocal after_not
+        if not (negated[-1] or after_not):
+            phrases.extend(found)
+        after_not = False
+
     text_cols, key_cols = _columns(TEXT_COLUMNS), _columns(KEY_COLUMNS)
     for match in _lexemes(query):
         phrase, paren, chunk = match.group("phrase", "paren", "chunk")
         if paren is not None:
             parts.append(paren)
+            if paren == "(":
+                negated.append(negated[-1] or after_not)
+                after_not = False
+            elif len(negated) > 1:
+                negated.pop()
         elif phrase is not None:
             tokens = [fold(w) for w in words(phrase)]
             if tokens:
-                parts.append(f"{text_cols} : {_phrase(tokens)}")
+                exact = Phrase(columns=text_cols, tokens=tuple(tokens))
+                parts.append(exact.fts)
                 forms.update(tokens)
+                operand(exact)
         elif chunk in _OPERATORS:
             parts.append(chunk)
+            after_not = chunk == "NOT"
         elif chunk.endswith("*"):
             tokens = [fold(w) for w in words(chunk)]
             if tokens:
-                parts.append(f"{text_cols} : {_phrase(tokens)} *")
+                begun = Phrase(columns=text_cols, tokens=tuple(tokens), prefix=True)
+                parts.append(begun.fts)
                 prefixes.append(tokens[-1])
                 forms.update(tokens[:-1])
+                operand(begun)
         else:
             tokens = words(chunk)
             if not tokens:
@@ -185,9 +239,12 @@ def parse_query(query: str) -> ParsedQuery:
             folded = [fold(w) for w in tokens]
             # The folded form too: stemming a word typed without diacritics
             # can cut it differently ("iedzivotajam" loses "-ajam").
-            parts.append(f"({key_cols} : {_phrase(stems)} OR {text_cols} : {_phrase(folded)})")
+            by_key = Phrase(columns=key_cols, tokens=tuple(stems))
+            as_written = Phrase(columns=text_cols, tokens=tuple(folded))
+            parts.append(f"({by_key.fts} OR {as_written.fts})")
             query_keys.update(stems)
             forms.update(folded)
+            operand(by_key, as_written)
     parts = _explicit_and(parts)
     if not parts:
         raise QueryError(f"search query {query!r} has no words to look for")
@@ -196,6 +253,7 @@ def parse_query(query: str) -> ParsedQuery:
         keys=frozenset(query_keys),
         forms=frozenset(forms),
         prefixes=tuple(prefixes),
+        phrases=tuple(phrases),
     )
 
 
@@ -221,6 +279,78 @@ def _marked(word: str, parsed: ParsedQuery) -> bool:
     )
 
 
+# Snippets look for the words that may match with one regex over the text
+# instead of calling `fold` and `key` on each of its words: a search shows
+# twenty bodies of ~200 words, and word by word took ~7 ms of CPU per search
+# against ~2 ms (bench/archive.py's queries, 100k articles). Latin and
+# Cyrillic letters, and the punctuation of news text, are what it knows; a
+# text with any other character is checked word by word.
+_FOLD_RANGES = (range(0x250), range(0x400, 0x530), range(0x2000, 0x2070), range(0x20A0, 0x20C1))
+
+
+@functools.cache
+def _fold_table() -> dict[str, str]:
+    """Characters that fold to one character, the same alone as within a word."""
+    table = {}
+    for code in itertools.chain(*_FOLD_RANGES):
+        char = chr(code)
+        folded = fold(char)
+        if (
+            len(folded) == 1
+            and not unicodedata.combining(folded)
+            and char.isalnum() == folded.isalnum()
+        ):
+            table[char] = folded
+    return table
+
+
+@functools.cache
+def _unfolded() -> dict[str, str]:
+    """Each folded character of `_fold_table` as a regex class of what folds to it."""
+    forms: dict[str, set[str]] = {}
+    for char, folded in _fold_table().items():
+        forms.setdefault(folded, {folded}).add(char)
+    return {f: "[" + "".join(map(re.escape, sorted(chars))) + "]" for f, chars in forms.items()}
+
+
+@functools.lru_cache(maxsize=64)
+def _maybe_marked(parsed: ParsedQuery) -> re.Pattern[str]:
+    """Where a word that may match `parsed` can begin, in a text of characters
+    `_fold_table` knows: a query form, a prefix, or a key less its last letter
+    (the light stemmer only cuts endings, and its one addition, `kš` -> `kst`,
+    adds a letter after a cut), in any case and with any diacritics."""
+    heads = {k[:-1] for k in parsed.keys} | parsed.forms | set(parsed.prefixes)
+    unfolded = _unfolded()
+    alternatives = [
+        "".join(unfolded.get(c, re.escape(c)) for c in head)
+        for head in sorted(heads, key=len, reverse=True)
+    ]
+    return re.compile("|".join(alternatives))
+
+
+def _marks(text: str, parsed: ParsedQuery, seen: dict[str, bool]) -> set[int]:
+    """The start offsets of the words of `text` that match `parsed`."""
+    spans: Iterator[tuple[int, int]]
+    if set(text) <= _fold_table().keys():
+        spans = (
+            found.span()
+            for m in _maybe_marked(parsed).finditer(text)
+            if m.start() == 0 or not text[m.start() - 1].isalnum()
+            if (found := _WORD.match(text, m.start()))
+        )
+    else:  # a character the regex does not know: check every word
+        spans = (m.span() for m in _WORD.finditer(text))
+    marked = set()
+    for a, b in spans:
+        word = text[a:b]
+        mark = seen.get(word)
+        if mark is None:
+            mark = seen[word] = _marked(word, parsed)
+        if mark:
+            marked.add(a)
+    return marked
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Snippet:
     """A stretch of text with its matching words marked `[...]`.
@@ -242,38 +372,64 @@ def snippet(
     `len(result.marks)` tells a caller how many words matched, to choose
     between title, body and department. Cut ends are shown as `…`. `seen`
     remembers which words matched across the snippets of one search, where
-    the same words recur (a third of the time of a search without it).
+    the same words recur.
     """
     seen = {} if seen is None else seen
-    spans = [m.span() for m in _WORD.finditer(text)]
-    marks = []
-    for a, b in spans:
-        word = text[a:b]
-        mark = seen.get(word)
-        if mark is None:
-            mark = seen[word] = _marked(word, parsed)
-        marks.append(mark)
-    if not spans:
+    starts = _marks(text, parsed, seen)
+    marks = sorted(starts)
+    # The word number of each match and the number of words, counted between
+    # matches by the regex engine: a Python object per word of a body was
+    # ~40% of a snippet's time (cProfile).
+    numbers, count, cursor = [], 0, 0
+    for a in marks:
+        count += _count_words(text, cursor, a)
+        numbers.append(count)
+        count += 1
+        cursor = _WORD.match(text, a).end()  # type: ignore[union-attr]
+    total = count + _count_words(text, cursor, len(text))
+    if not total:
         return Snippet(text=text.strip(), marks=())
-    # Matches in the window starting at each word, from running totals.
-    totals = [0, *itertools.accumulate(marks)]
-    counts = [totals[min(s + size, len(spans))] - totals[s] for s in range(len(spans))]
-    best = max(range(len(spans)), key=lambda s: (counts[s], -s))
+    # The window with most matches, the earliest on a tie, starts at a match.
+    best, first, at = 0, 0, 0
+    for j, i in enumerate(numbers):
+        matches = bisect.bisect_left(numbers, i + size, j) - j
+        if matches > best:
+            best, first, at = matches, i, marks[j]
     # Start a couple of words before the first match so it has context.
-    first = next((i for i in range(best, min(best + size, len(spans))) if marks[i]), best)
-    start = max(0, min(first - 2, len(spans) - size))
-    end = min(len(spans), start + size)
+    start = max(0, min(first - 2, total - size))
+    end = min(total, start + size)
+    spans = _words_before(text, at, first - start)
+    spans += [m.span() for m in itertools.islice(_WORD.finditer(text, at), end - first)]
     out = "…" if start > 0 else ""
     found: list[tuple[int, int]] = []
-    cursor = spans[start][0]
-    for i in range(start, end):
-        a, b = spans[i]
+    cursor = spans[0][0]
+    for a, b in spans:
         out += text[cursor:a]
-        if marks[i]:
+        if a in starts:
             found.append((len(out), len(out) + b - a + 2))
             out += f"[{text[a:b]}]"
         else:
             out += text[a:b]
         cursor = b
-    out += "…" if end < len(spans) else text[cursor:].rstrip()
+    out += "…" if end < total else text[cursor:].rstrip()
     return Snippet(text=out, marks=tuple(found))
+
+
+def _count_words(text: str, start: int, end: int) -> int:
+    """The words in `text[start:end]`, which neither starts nor ends inside one."""
+    return _WORD.subn("", text[start:end])[1]
+
+
+def _words_before(text: str, at: int, n: int) -> list[tuple[int, int]]:
+    """The spans of the `n` words before offset `at`, which begins a word."""
+    if n <= 0:
+        return []
+    reach = 128
+    while True:
+        low = max(0, at - reach)
+        spans = [m.span() for m in _WORD.finditer(text, low, at)]
+        if low > 0 and spans and spans[0][0] == low and text[low - 1].isalnum():
+            spans = spans[1:]  # the end of a word cut by `low`
+        if len(spans) >= n or low == 0:
+            return spans[-n:]
+        reach *= 4

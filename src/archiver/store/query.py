@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 
 from archiver.errors import QueryError
-from archiver.search import ParsedQuery, Snippet, fold, parse_query, snippet
+from archiver.search import FTS_PREFIXES, ParsedQuery, Phrase, Snippet, fold, parse_query, snippet
 from archiver.store.base import StoreBase
 from archiver.store.records import SearchHit, StoredArticle
 
@@ -15,6 +16,28 @@ from archiver.store.records import SearchHit, StoredArticle
 # seconds; this many keep the default search of bench/archive.py near its
 # 50 ms target even when a filter makes it walk 40x as many matches.
 SEARCH_CANDIDATES = 300
+
+# bm25 counts the articles that hold each phrase of a query by reading the
+# phrase's whole list of matches, ~65 ns an article: 30 ms for a word in half
+# of a million articles, whatever the candidates. A phrase found in more than
+# this share of the archive, and in more than `RANK_COMMON_MIN` articles, is
+# left out of the ranking of the default search. Its weight (bm25's idf) is
+# small there anyway: log(9) ~ 2.2 at a tenth, against ~7 for a word in one
+# article in a thousand, and nothing at a half. Words in a row ("quoted")
+# are counted by walking the list of each: one common word leaves them out.
+RANK_COMMON_SHARE = 0.1
+RANK_COMMON_MIN = 20_000
+# The share is estimated from the newest this many articles: bounded work for
+# any phrase, unlike counting its matches.
+RANK_PROBE = 2_000
+
+# Prefix lengths the index has lists of (`search.FTS_PREFIXES`).
+_PREFIX_LENGTHS = frozenset(int(n) for n in FTS_PREFIXES.split())
+
+# bm25 weights of the columns of `articles_fts`: title over department and
+# body, in both the text and the key columns. A word in the headline says
+# most about what an article is about.
+_BM25 = "bm25(articles_fts, 10.0, 1.0, 2.0, 10.0, 1.0, 2.0)"
 
 
 def _best_snippet(article: StoredArticle, parsed: ParsedQuery, seen: dict[str, bool]) -> Snippet:
@@ -52,45 +75,21 @@ class Query(StoreBase):
 
         Only the `candidates` most recently archived matches (after filters)
         are ranked, or all of them with `candidates=None`: ranking a word found
-        in half a million articles would otherwise take seconds.
+        in half a million articles would otherwise take seconds. The bounded
+        ranking also leaves out each word, or quoted phrase with a word, found
+        in more than a tenth of a large archive (`RANK_COMMON_SHARE`); with
+        `candidates=None` every phrase counts.
         `snippets=False` leaves `SearchHit.snippet` empty. Raises `QueryError`
         for a query FTS5 rejects.
         """
         parsed = parse_query(query)
-        where, args = self._search_filters(sources, department, since, until)
-        conditions = " AND ".join(where)
-        # Filters and the tie-break read short columns of every candidate: from
-        # this covering index, not from rows that hold whole bodies, ~5x faster.
-        hint = (
-            " INDEXED BY articles_search_filters"
-            if self._has_index("articles_search_filters")
-            else ""
-        )
-        join = f" JOIN articles{hint} ON articles.id = articles_fts.rowid"
-        lowest = 0
         try:
-            if candidates is not None:
-                # FTS5 walks the matches by rowid, newest archived first, and
-                # stops after `candidates` of them: the oldest one bounds the
-                # ranking below. The join is needed only to apply filters.
-                found = self.db.execute(
-                    f"SELECT articles_fts.rowid FROM articles_fts{join if args else ''}"
-                    f" WHERE articles_fts MATCH ? AND {conditions}"
-                    " ORDER BY articles_fts.rowid DESC LIMIT ?",
-                    [parsed.fts, *args, candidates],
-                ).fetchall()
-                lowest = found[-1][0] if len(found) == candidates else 0
-            # bm25 with the title weighted over department and body, in both the
-            # text and the key columns: a word in the headline says most about
-            # what an article is about. Scores are rounded so that near-equal
-            # ones count as ties, which the newer article wins.
-            ranked = self.db.execute(
-                "SELECT articles.id, bm25(articles_fts, 10.0, 1.0, 2.0, 10.0, 1.0, 2.0) AS score"
-                f" FROM articles_fts{join} WHERE articles_fts MATCH ?"
-                f" AND articles_fts.rowid >= ? AND {conditions}"
-                " ORDER BY round(score, 6), articles.published DESC, articles.id DESC LIMIT ?",
-                [parsed.fts, lowest, *args, limit],
-            ).fetchall()
+            if candidates is None:
+                ranked = self._rank_all(parsed, limit, sources, department, since, until)
+            else:
+                ranked = self._rank_newest(
+                    parsed, limit, candidates, sources, department, since, until
+                )
         except sqlite3.OperationalError as exc:
             raise QueryError(f"search query {query!r} is not valid FTS5 syntax: {exc}") from exc
         found_ids = [article_id for article_id, _ in ranked]
@@ -169,6 +168,121 @@ class Query(StoreBase):
                 )
             )
         return hits
+
+    def _join(self) -> str:
+        """The join of candidate rows to the short columns the filters read.
+
+        From this covering index, not from rows that hold whole bodies, ~5x faster.
+        """
+        hint = (
+            " INDEXED BY articles_search_filters"
+            if self._has_index("articles_search_filters")
+            else ""
+        )
+        return f" JOIN articles{hint} ON articles.id = articles_fts.rowid"
+
+    def _rank_all(
+        self,
+        parsed: ParsedQuery,
+        limit: int,
+        sources: tuple[str, ...],
+        department: str | None,
+        since: dt.date | None,
+        until: dt.date | None,
+    ) -> list[tuple[int, float]]:
+        """bm25 over every match; scores are rounded so that near-equal ones
+        count as ties, which the newer article wins."""
+        where, args = self._search_filters(sources, department, since, until)
+        rows = self.db.execute(
+            f"SELECT articles.id, {_BM25} AS score FROM articles_fts{self._join()}"
+            f" WHERE articles_fts MATCH ? AND {' AND '.join(where)}"
+            " ORDER BY round(score, 6), articles.published DESC, articles.id DESC LIMIT ?",
+            [parsed.fts, *args, limit],
+        ).fetchall()
+        return [(int(article_id), float(score)) for article_id, score in rows]
+
+    def _rank_newest(
+        self,
+        parsed: ParsedQuery,
+        limit: int,
+        candidates: int,
+        sources: tuple[str, ...],
+        department: str | None,
+        since: dt.date | None,
+        until: dt.date | None,
+    ) -> list[tuple[int, float]]:
+        """bm25 over the `candidates` newest matches, ordered as `_rank_all` orders."""
+        where, args = self._search_filters(sources, department, since, until)
+        conditions = " AND ".join(where)
+        # FTS5 walks the matches by rowid, newest archived first, and stops
+        # after `candidates` of them that pass the filters.
+        found = self.db.execute(
+            f"SELECT articles.id, articles.published FROM articles_fts{self._join()}"
+            f" WHERE articles_fts MATCH ? AND {conditions}"
+            " ORDER BY articles_fts.rowid DESC LIMIT ?",
+            [parsed.fts, *args, candidates],
+        ).fetchall()
+        if not found:
+            return []
+        scores: dict[int, float] = {}
+        phrases = self._rare_phrases(parsed)
+        if phrases:
+            # Only the phrases bm25 can weigh cheaply, over the band of ids the
+            # candidates span; only candidates get a score computed (`+` keeps
+            # the list a filter, not ids to look up one by one: FTS5 would
+            # count each phrase's matches again for each). A candidate with
+            # none of these phrases scores 0.
+            rows = self.db.execute(
+                f"SELECT articles_fts.rowid, {_BM25} FROM articles_fts"
+                " WHERE articles_fts MATCH ? AND articles_fts.rowid BETWEEN ? AND ?"
+                " AND +articles_fts.rowid IN (SELECT value FROM json_each(?))",
+                [
+                    " OR ".join(phrases),
+                    found[-1][0],
+                    found[0][0],
+                    json.dumps([article_id for article_id, _ in found]),
+                ],
+            ).fetchall()
+            scores = {int(article_id): float(score) for article_id, score in rows}
+        # Best score first, then the newest publication (undated last), then
+        # the newest archived: `_rank_all`'s ORDER BY, reversed.
+        ranked = sorted(
+            ((int(article_id), published or "") for article_id, published in found),
+            key=lambda row: (-round(scores.get(row[0], 0.0), 6), row[1], row[0]),
+            reverse=True,
+        )
+        return [(article_id, scores.get(article_id, 0.0)) for article_id, _ in ranked[:limit]]
+
+    def _rare_phrases(self, parsed: ParsedQuery) -> list[str]:
+        """The phrases of `parsed` that count in the default ranking (see
+        `RANK_COMMON_SHARE`), as FTS5 expressions."""
+        newest = self.db.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
+        if newest <= RANK_COMMON_MIN:
+            return [phrase.fts for phrase in parsed.phrases]
+        window = min(RANK_PROBE, newest)
+        kept = []
+        for phrase in parsed.phrases:
+            # bm25 counts a phrase's matches by walking the lists of its words:
+            # the most common one's share is what costs. A prefix longer than
+            # the prefix indexes has no cheap share: it counts, as before.
+            *first, last = phrase.tokens
+            probes = [Phrase(columns=phrase.columns, tokens=(token,)) for token in first]
+            if not phrase.prefix or len(last) in _PREFIX_LENGTHS:
+                probes.append(Phrase(columns=phrase.columns, tokens=(last,), prefix=phrase.prefix))
+            if probes:
+                share = max(self._recent_share(probe, newest, window) for probe in probes)
+                if share > RANK_COMMON_SHARE and share * newest > RANK_COMMON_MIN:
+                    continue
+            kept.append(phrase.fts)
+        return kept
+
+    def _recent_share(self, phrase: Phrase, newest: int, window: int) -> float:
+        """The share of the newest `window` articles that hold `phrase`."""
+        hits = self.db.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ? AND rowid > ?",
+            [phrase.fts, newest - window],
+        ).fetchone()[0]
+        return float(hits) / window
 
     def _has_index(self, name: str) -> bool:
         """Whether this archive has index `name` (a read-only open of an archive

@@ -6,9 +6,9 @@ import sqlite3
 
 import sqlite_utils
 
-from archiver.search import ATTACHMENT_FTS_SCHEMA, FTS_SCHEMA
+from archiver.search import ATTACHMENT_FTS_SCHEMA, FTS_COPY, FTS_SCHEMA, FTS_TABLE
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # What a v1 archive had instead: sqlite-utils' external-content FTS and its triggers.
 V1_FTS = ("articles_ai", "articles_ad", "articles_au")
@@ -177,7 +177,7 @@ def migrate(db: sqlite_utils.Database, version: int) -> None:
     if version < 3:
         # v3: attachments (tables above) and their search index; why an article
         # counts as removed (HTTP status or gone from its listing).
-        _execute_script(db, ATTACHMENT_FTS_SCHEMA)
+        _run(db, ATTACHMENT_FTS_SCHEMA)
         _add_column(db, "removals", "reason", "TEXT")
         # Raw pages stored from now on are compressed; older ones stay as they are.
         _add_column(db, "pages", "compression", "TEXT")
@@ -188,6 +188,9 @@ def migrate(db: sqlite_utils.Database, version: int) -> None:
             " coalesce(json_extract(j.value, '$.text'), '') FROM articles a, json_each(a.links) j"
             " WHERE json_extract(j.value, '$.kind') = 'attachment'"
         )
+    if 2 <= version < 4:
+        # v4: prefix indexes (a v0/v1 archive got them with its new index above).
+        _add_prefix_index(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -214,14 +217,23 @@ def _build_search_index(db: sqlite_utils.Database) -> None:
     for trigger in ("insert", "delete", "update"):
         db.execute(f"DROP TRIGGER IF EXISTS articles_fts_{trigger}")
     db.execute("DROP TABLE IF EXISTS articles_fts")
-    _execute_script(db, FTS_SCHEMA)
+    _run(db, FTS_SCHEMA)
 
 
-def _execute_script(db: sqlite_utils.Database, script: str) -> None:
-    """Run `script` inside the caller's transaction, so a failed migration changes nothing.
+def _add_prefix_index(db: sqlite_utils.Database) -> None:
+    """v4: rebuild the v2/v3 `articles_fts` with prefix indexes (an FTS5 option
+    fixed when the table is created), copying its rows, keys included."""
+    for trigger in ("insert", "delete", "update"):
+        db.execute(f"DROP TRIGGER IF EXISTS articles_fts_{trigger}")
+    db.execute("ALTER TABLE articles_fts RENAME TO articles_fts_v2")
+    _run(db, FTS_TABLE + FTS_COPY)
+    db.execute("DROP TABLE articles_fts_v2")
 
-    (`executescript()` would COMMIT first.)
-    """
+
+def _run(db: sqlite_utils.Database, script: str) -> None:
+    """Run `script` statement by statement inside the caller's transaction:
+    executescript() would COMMIT first, and a failed migration must leave the
+    archive as it was."""
     statement = ""
     for line in script.splitlines(keepends=True):
         statement += line
