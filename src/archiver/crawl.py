@@ -3,8 +3,7 @@
 A crawl walks each source's listing newest first and stops after the first
 listing page whose articles were all archived before this run. Articles on
 the pages it walks are fetched with conditional GET, so an unchanged known
-article costs one 304 and an edited one becomes a new version. The next
-article is fetched while the last one is parsed and stored. Each article
+article costs one 304 and an edited one becomes a new version. Each article
 is committed in its own transaction; a URL that fails is recorded in
 `warnings` and the crawl goes on. `reparse` rebuilds articles from the stored
 raw pages without any network.
@@ -20,7 +19,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
@@ -42,7 +41,6 @@ from archiver.models import (
     ParseResult,
     Source,
     SourceReport,
-    Validators,
 )
 from archiver.store import ReparseInput, Store, Tuning, parsed_fields
 
@@ -58,11 +56,6 @@ GONE_STATUSES = frozenset({404, 410})
 
 # A sitemap index is followed to at most this many child sitemaps per run.
 MAX_CHILD_SITEMAPS = 50
-
-# How many articles' fetches may run ahead of the article being parsed and
-# stored. One is enough: parsing and storing take longer than a request to a
-# fast site, and the source keeps a single request in flight.
-FETCH_AHEAD = 1
 
 # A failed URL is tried again on each later run, up to this many runs in all.
 MAX_FAILURE_ATTEMPTS = 5
@@ -242,13 +235,15 @@ class _SourceCrawl:
         self.counts = _Counts()
         self.hosts = frozenset(discover.source_hosts(source))
         self.policy = policy
-        # Requests made for this source, by whichever thread fetched them.
-        self.requests = 0
+        self.budget_end = (
+            fetcher.thread_requests + policy.max_pages if policy.max_pages is not None else None
+        )
         self.done: set[str] = set()
         # URLs failed in this run and not recovered: url → (kind, transient?).
         self.failed: dict[str, tuple[str, bool]] = {}
 
     def run(self) -> SourceReport:
+        requests_before = self.fetcher.thread_requests
         name = self.source.name
         pending = self.store.pending_failures(name, max_attempts=MAX_FAILURE_ATTEMPTS)
         self.counts.retried = len(pending)
@@ -262,7 +257,9 @@ class _SourceCrawl:
                 self._read_feed(feed_url)
             for sitemap_url in self.source.sitemaps:
                 self._read_sitemap(sitemap_url, depth=0)
-            self._archive_all(url for url, kind in pending if kind == "article")
+            for url, kind in pending:
+                if url not in self.done and kind == "article":
+                    self._archive_article(url)
             self._retry_transient()
             self._revisit()
         except _BudgetSpent:
@@ -270,7 +267,7 @@ class _SourceCrawl:
         self.counts.failures = len(self.failed)
         return SourceReport(
             source=name,
-            requests=self.requests,
+            requests=self.fetcher.thread_requests - requests_before,
             health=self._health(),
             **dataclasses.asdict(self.counts),
         )
@@ -292,13 +289,11 @@ class _SourceCrawl:
                 return
             pages += 1
             known_before = [self._known(u) for u in listing.article_urls]
-            # Fetch without tracking parameters and repeated keys: same page, and
-            # the conditional-GET cache is not split across noise variants.
-            self._archive_all(
-                urls.clean(article_url)
-                for article_url, known in zip(listing.article_urls, known_before, strict=True)
-                if not known
-            )
+            for article_url, known in zip(listing.article_urls, known_before, strict=True):
+                if not known:
+                    # Fetch without tracking parameters and repeated keys: same page, and
+                    # the conditional-GET cache is not split across noise variants.
+                    self._archive_article(urls.clean(article_url))
             # Everything on this page archived before: older pages are too.
             next_url = None if all(known_before) else listing.next_url
             # The next page enters the frontier in the same transaction that the
@@ -347,9 +342,8 @@ class _SourceCrawl:
         for message in found.skipped:
             self._warn(None, "link", message)
         for article_url in found.article_urls:
-            # One at a time: an article saved can make the next URL known (its canonical).
             if not self._known(article_url):
-                self._archive_all((urls.clean(article_url),))
+                self._archive_article(urls.clean(article_url))
 
     def _retry_transient(self) -> None:
         """One more try, at the end of the run, of what failed transiently in it."""
@@ -364,18 +358,17 @@ class _SourceCrawl:
                 self._read_sitemap(url, depth=1)
             else:
                 self.done.discard(url)
-                self._archive_all((url,))
+                self._archive_article(url)
 
     def _revisit(self) -> None:
         """Re-check the newest known articles for edits (cheap 304s when unchanged)."""
         if self.policy.revisit <= 0:
             return
         cutoff = self.fetcher.now() - dt.timedelta(hours=self.policy.revisit_hours)
-        self._archive_all(
-            self.store.revisit_candidates(
-                self.source.name, limit=self.policy.revisit, checked_before=cutoff
-            )
-        )
+        for url in self.store.revisit_candidates(
+            self.source.name, limit=self.policy.revisit, checked_before=cutoff
+        ):
+            self._archive_article(url)
 
     def _known(self, url: str) -> bool:
         """Archived before (under any URL variant), or fetched before and not an article."""
@@ -385,21 +378,9 @@ class _SourceCrawl:
         return self.store.find_article_id((key,)) is not None
 
     def _fetch(self, url: str) -> Page:
-        return self._fetch_counted(url, self.store.validators(url))
-
-    def _fetch_counted(self, url: str, validators: Validators | None) -> Page:
-        """Fetch `url` in the calling thread, counting its requests against the budget.
-
-        No store access, so the fetch thread of `_archive_all` can call it; one
-        thread at a time does, so the count and the budget stay exact.
-        """
-        if self.policy.max_pages is not None and self.requests >= self.policy.max_pages:
+        if self.budget_end is not None and self.fetcher.thread_requests >= self.budget_end:
             raise _BudgetSpent
-        before = self.fetcher.thread_requests
-        try:
-            return self.fetcher.fetch(url, validators, allowed_hosts=self.hosts)
-        finally:
-            self.requests += self.fetcher.thread_requests - before
+        return self.fetcher.fetch(url, self.store.validators(url), allowed_hosts=self.hosts)
 
     def _fail(self, url: str, kind: str, error: FetchError) -> None:
         self.failed[url] = (kind, isinstance(error, TransientFetchError))
@@ -437,43 +418,12 @@ class _SourceCrawl:
             self._warn(url, "link", message)
         return listing
 
-    def _archive_all(self, article_urls: Iterable[str]) -> None:
-        """Archive articles in this order, fetching the next while the last is parsed and stored.
-
-        Only the fetching runs ahead, in a thread of its own and by at most
-        `FETCH_AHEAD` articles: requests stay one at a time and in this order,
-        with the fetcher's per-host delay, and this thread alone reads and
-        writes the store, article after article, as before.
-        """
-        todo = [url for url in dict.fromkeys(article_urls) if url not in self.done]
-        self.done.update(todo)
-        if len(todo) == 1:
-            self._archive_article(todo[0], lambda: self._fetch(todo[0]))
-        if len(todo) <= 1:
+    def _archive_article(self, url: str) -> None:
+        if url in self.done:
             return
-        ahead: deque[tuple[str, Future[Page]]] = deque()
-
-        def archive_oldest() -> None:
-            url, fetching = ahead.popleft()
-            self._archive_article(url, fetching.result)
-
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fetch") as fetch_thread:
-            try:
-                for url in todo:
-                    validators = self.store.validators(url)
-                    ahead.append((url, fetch_thread.submit(self._fetch_counted, url, validators)))
-                    if len(ahead) > FETCH_AHEAD:
-                        archive_oldest()
-                while ahead:
-                    archive_oldest()
-            finally:
-                for _, fetching in ahead:
-                    fetching.cancel()  # stopped by the budget or a store error: fetch no more
-
-    def _archive_article(self, url: str, fetched: Callable[[], Page]) -> None:
-        """Archive one article, given the call that fetches it (or waits for its fetch)."""
+        self.done.add(url)
         try:
-            page = fetched()
+            page = self._fetch(url)
         except RobotsDisallowed as exc:
             self._warn(url, "robots", str(exc))
             return
