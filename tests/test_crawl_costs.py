@@ -1,5 +1,5 @@
-"""What makes a crawl fast without making it less polite or less safe: one commit per
-article; one request at a time per host, in order, with the delay."""
+"""What a crawl costs, and what it may not skimp on: one commit per article; one request
+at a time per host, in order, with the delay."""
 
 from __future__ import annotations
 
