@@ -3,8 +3,7 @@
 A crawl walks each source's listing newest first and stops after the first
 listing page whose articles were all archived before this run. Articles on
 the pages it walks are fetched with conditional GET, so an unchanged known
-article costs one 304 and an edited one becomes a new version. The next
-article is fetched while the last one is parsed and stored. Each article
+article costs one 304 and an edited one becomes a new version. Each article
 is committed in its own transaction; a URL that fails is recorded in
 `warnings` and the crawl goes on. (`archiver.reparse` rebuilds articles from
 the stored raw pages without any network.)
@@ -18,9 +17,8 @@ import hashlib
 import re
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from archiver import attachments, discover, parse, urls
@@ -40,7 +38,6 @@ from archiver.models import (
     ParseResult,
     Source,
     SourceReport,
-    Validators,
 )
 from archiver.store import Store, Tuning
 
@@ -56,11 +53,6 @@ GONE_STATUSES = frozenset({404, 410})
 
 # A sitemap index is followed to at most this many child sitemaps per run.
 MAX_CHILD_SITEMAPS = 50
-
-# How many articles' fetches may run ahead of the article being parsed and
-# stored. One is enough: parsing and storing take longer than a request to a
-# fast site, and the source keeps a single request in flight.
-FETCH_AHEAD = 1
 
 # A failed URL is tried again on each later run, up to this many runs in all.
 MAX_FAILURE_ATTEMPTS = 5
@@ -248,13 +240,15 @@ class _SourceCrawl:
         self.counts = _Counts()
         self.hosts = frozenset(discover.source_hosts(source))
         self.policy = policy
-        # Requests made for this source, by whichever thread fetched them.
-        self.requests = 0
+        self.budget_end = (
+            fetcher.thread_requests + policy.max_pages if policy.max_pages is not None else None
+        )
         self.done: set[str] = set()
         # URLs failed in this run and not recovered: url → (kind, transient?).
         self.failed: dict[str, tuple[str, bool]] = {}
 
     def run(self) -> SourceReport:
+        requests_before = self.fetcher.thread_requests
         name = self.source.name
         pending = self.store.pending_failures(name, max_attempts=MAX_FAILURE_ATTEMPTS)
         self.counts.retried = len(pending)
@@ -268,7 +262,9 @@ class _SourceCrawl:
                 self._read_feed(feed_url)
             for sitemap_url in self.source.sitemaps:
                 self._read_sitemap(sitemap_url, depth=0)
-            self._archive_all(url for url, kind in pending if kind == "article")
+            for url, kind in pending:
+                if url not in self.done and kind == "article":
+                    self._archive_article(url)
             self._retry_transient()
             self._revisit()
             # Last, so the files of articles archived anywhere in this run come too.
@@ -278,7 +274,7 @@ class _SourceCrawl:
         self.counts.failures = len(self.failed)
         return SourceReport(
             source=name,
-            requests=self.requests,
+            requests=self.fetcher.thread_requests - requests_before,
             health=self._health(),
             **dataclasses.asdict(self.counts),
         )
@@ -308,14 +304,11 @@ class _SourceCrawl:
                 return shown
             pages += 1
             known_before = [self._known(u) for u in listing.article_urls]
-            # Fetch without tracking parameters and repeated keys: same page, and
-            # the conditional-GET cache is not split across noise variants.
-            self._archive_all(
-                urls.clean(article_url)
-                for article_url, known in zip(listing.article_urls, known_before, strict=True)
-                if not known
-            )
-            for article_url in listing.article_urls:
+            for article_url, known in zip(listing.article_urls, known_before, strict=True):
+                if not known:
+                    # Fetch without tracking parameters and repeated keys: same page, and
+                    # the conditional-GET cache is not split across noise variants.
+                    self._archive_article(urls.clean(article_url))
                 key = discover.canonical_key(article_url, self.source)
                 article_id = self.store.find_article_id((key,))
                 if article_id is not None and article_id not in shown:
@@ -399,9 +392,8 @@ class _SourceCrawl:
         for message in found.skipped:
             self._warn(None, "link", message)
         for article_url in found.article_urls:
-            # One at a time: an article saved can make the next URL known (its canonical).
             if not self._known(article_url):
-                self._archive_all((urls.clean(article_url),))
+                self._archive_article(urls.clean(article_url))
 
     def _retry_transient(self) -> None:
         """One more try, at the end of the run, of what failed transiently in it."""
@@ -416,18 +408,17 @@ class _SourceCrawl:
                 self._read_sitemap(url, depth=1)
             else:
                 self.done.discard(url)
-                self._archive_all((url,))
+                self._archive_article(url)
 
     def _revisit(self) -> None:
         """Re-check the newest known articles for edits (cheap 304s when unchanged)."""
         if self.policy.revisit <= 0:
             return
         cutoff = self.fetcher.now() - dt.timedelta(hours=self.policy.revisit_hours)
-        self._archive_all(
-            self.store.revisit_candidates(
-                self.source.name, limit=self.policy.revisit, checked_before=cutoff
-            )
-        )
+        for url in self.store.revisit_candidates(
+            self.source.name, limit=self.policy.revisit, checked_before=cutoff
+        ):
+            self._archive_article(url)
 
     def _known(self, url: str) -> bool:
         """Archived before (under any URL variant), or fetched before and not an article."""
@@ -437,25 +428,9 @@ class _SourceCrawl:
         return self.store.find_article_id((key,)) is not None
 
     def _fetch(self, url: str) -> Page:
-        return self._fetch_counted(url, self.store.validators(url))
-
-    def _fetch_counted(
-        self, url: str, validators: Validators | None, max_bytes: int | None = None
-    ) -> Page:
-        """Fetch `url` in the calling thread, counting its requests against the budget.
-
-        No store access, so the fetch thread of `_archive_all` can call it; one
-        thread at a time does, so the count and the budget stay exact.
-        """
         if not self._within_budget():
             raise _BudgetSpent
-        before = self.fetcher.thread_requests
-        try:
-            return self.fetcher.fetch(
-                url, validators, allowed_hosts=self.hosts, max_bytes=max_bytes
-            )
-        finally:
-            self.requests += self.fetcher.thread_requests - before
+        return self.fetcher.fetch(url, self.store.validators(url), allowed_hosts=self.hosts)
 
     def _fail(self, url: str, kind: str, error: FetchError) -> None:
         self.failed[url] = (kind, isinstance(error, TransientFetchError))
@@ -493,43 +468,12 @@ class _SourceCrawl:
             self._warn(url, "link", message)
         return listing
 
-    def _archive_all(self, article_urls: Iterable[str]) -> None:
-        """Archive articles in this order, fetching the next while the last is parsed and stored.
-
-        Only the fetching runs ahead, in a thread of its own and by at most
-        `FETCH_AHEAD` articles: requests stay one at a time and in this order,
-        with the fetcher's per-host delay, and this thread alone reads and
-        writes the store, article after article, as before.
-        """
-        todo = [url for url in dict.fromkeys(article_urls) if url not in self.done]
-        self.done.update(todo)
-        if len(todo) == 1:
-            self._archive_article(todo[0], lambda: self._fetch(todo[0]))
-        if len(todo) <= 1:
+    def _archive_article(self, url: str) -> None:
+        if url in self.done:
             return
-        ahead: deque[tuple[str, Future[Page]]] = deque()
-
-        def archive_oldest() -> None:
-            url, fetching = ahead.popleft()
-            self._archive_article(url, fetching.result)
-
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fetch") as fetch_thread:
-            try:
-                for url in todo:
-                    validators = self.store.validators(url)
-                    ahead.append((url, fetch_thread.submit(self._fetch_counted, url, validators)))
-                    if len(ahead) > FETCH_AHEAD:
-                        archive_oldest()
-                while ahead:
-                    archive_oldest()
-            finally:
-                for _, fetching in ahead:
-                    fetching.cancel()  # stopped by the budget or a store error: fetch no more
-
-    def _archive_article(self, url: str, fetched: Callable[[], Page]) -> None:
-        """Archive one article, given the call that fetches it (or waits for its fetch)."""
+        self.done.add(url)
         try:
-            page = fetched()
+            page = self._fetch(url)
         except RobotsDisallowed as exc:
             self._warn(url, "robots", str(exc))
             return
@@ -615,8 +559,12 @@ class _SourceCrawl:
         if url in self.done:
             return
         self.done.add(url)
+        if not self._within_budget():
+            raise _BudgetSpent
         try:
-            page = self._fetch_counted(url, None, self.policy.attachment_max_bytes)
+            page = self.fetcher.fetch(
+                url, allowed_hosts=self.hosts, max_bytes=self.policy.attachment_max_bytes
+            )
         except FetchError as exc:
             self._fail(url, "attachment", exc)
             return
@@ -640,7 +588,7 @@ class _SourceCrawl:
             self._warn(url, "attachment", f"no text from {url}: {document.error}")
 
     def _within_budget(self) -> bool:
-        return self.policy.max_pages is None or self.requests < self.policy.max_pages
+        return self.budget_end is None or self.fetcher.thread_requests < self.budget_end
 
     def _health(self) -> tuple[str, ...]:
         """Fields the source's articles used to have but tonight's new ones mostly lack."""
