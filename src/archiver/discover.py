@@ -6,7 +6,8 @@ pattern), and the next page is found by `rel=next` or by the pager words
 Latvian sites use (Nākamā, Nākošā, Tālāk, », ›). RSS/Atom feeds (the state
 platform's `/lv/rss/articles`, WordPress `/feed/`) and XML sitemaps (and
 sitemap indexes) give URLs directly; their dates only order the URLs, they
-are never stored as publication dates.
+are never stored as publication dates. `canonical_key` and `article_keys`
+say which canonical URLs a discovered or fetched page is known by.
 """
 
 from __future__ import annotations
@@ -262,3 +263,25 @@ def _next_page(tree: LexborHTMLParser, base: str, hosts: list[str]) -> str | Non
         except ValueError:
             continue  # a broken pager link: try the next candidate
     return None
+
+
+def article_keys(page: Page, declared_canonical: str | None, source: Source) -> tuple[str, ...]:
+    """The canonical URLs an article is known by, the preferred one first.
+
+    The page's own `<link rel=canonical>` wins when it stays on the site (it
+    ties a WordPress `?p=N` to its slug URL); then the URL the page was
+    served from, then the URL that was asked for.
+    """
+    candidates = []
+    if declared_canonical and urls.same_site(declared_canonical, source_hosts(source)):
+        candidates.append(declared_canonical)
+    candidates += [page.final_url, page.url]
+    keys: list[str] = []
+    for candidate in candidates:
+        try:
+            key = canonical_key(candidate, source)
+        except ValueError:
+            continue
+        if key not in keys:
+            keys.append(key)
+    return tuple(keys)

@@ -393,7 +393,7 @@ class SourceCrawl:
             article = dataclasses.replace(result.article, url=urls.clean(page.final_url))
             outcome = self.store.save_article(
                 article,
-                keys=article_keys(page, result.article.canonical_url, self.source),
+                keys=discover.article_keys(page, result.article.canonical_url, self.source),
                 source=self.source.name,
                 page_id=page_id,
                 page_sha256=hashlib.sha256(page.body).hexdigest(),
@@ -485,25 +485,3 @@ class SourceCrawl:
         for problem in problems:
             self._warn(None, "health", problem)
         return problems
-
-
-def article_keys(page: Page, declared_canonical: str | None, source: Source) -> tuple[str, ...]:
-    """The canonical URLs an article is known by, the preferred one first.
-
-    The page's own `<link rel=canonical>` wins when it stays on the site (it
-    ties a WordPress `?p=N` to its slug URL); then the URL the page was
-    served from, then the URL that was asked for.
-    """
-    candidates = []
-    if declared_canonical and urls.same_site(declared_canonical, discover.source_hosts(source)):
-        candidates.append(declared_canonical)
-    candidates += [page.final_url, page.url]
-    keys: list[str] = []
-    for candidate in candidates:
-        try:
-            key = discover.canonical_key(candidate, source)
-        except ValueError:
-            continue
-        if key not in keys:
-            keys.append(key)
-    return tuple(keys)
