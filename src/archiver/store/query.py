@@ -148,9 +148,11 @@ class Query(StoreBase):
                 break
         hits = []
         seen: dict[str, bool] = {}
+        # A file's text can run to megabytes: read it only to cut a snippet from.
+        text_column = "text" if snippets else "''"
         for article_id, (file_id, score) in best.items():
             name, text = self.db.execute(
-                "SELECT name, text FROM attachments WHERE id = ?", [file_id]
+                f"SELECT name, {text_column} FROM attachments WHERE id = ?", [file_id]
             ).fetchone()
             article = self._stored(
                 self.db.execute("SELECT * FROM articles WHERE id = ?", [article_id]).fetchone()

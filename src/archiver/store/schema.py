@@ -173,7 +173,10 @@ def migrate(db: sqlite_utils.Database, version: int) -> None:
         db.execute("BEGIN")
     if version < 2:
         _build_search_index(db)
-        _add_year_column(db)
+        # `articles.year`, generated from `published`, for Datasette's year facet.
+        _add_column(
+            db, "articles", "year", "TEXT GENERATED ALWAYS AS (substr(published, 1, 4)) VIRTUAL"
+        )
     if version < 3:
         # v3: attachments (tables above) and their search index; why an article
         # counts as removed (HTTP status or gone from its listing).
@@ -198,16 +201,6 @@ def _add_column(db: sqlite_utils.Database, table: str, column: str, kind: str) -
     """Add a column that a newer schema's CREATE TABLE has, unless the table has it."""
     if column not in {row[1] for row in db.execute(f"PRAGMA table_xinfo({table})")}:
         db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-
-
-def _add_year_column(db: sqlite_utils.Database) -> None:
-    """v2: `articles.year`, generated from `published`, for Datasette's year facet."""
-    columns = {row[1] for row in db.execute("PRAGMA table_xinfo(articles)")}
-    if "year" not in columns:
-        db.execute(
-            "ALTER TABLE articles ADD COLUMN year TEXT"
-            " GENERATED ALWAYS AS (substr(published, 1, 4)) VIRTUAL"
-        )
 
 
 def _build_search_index(db: sqlite_utils.Database) -> None:
