@@ -79,6 +79,16 @@ def test_an_encrypted_pdf_gives_no_text_and_says_why() -> None:
     assert (document.kind, document.text, document.error) == ("pdf", "", "encrypted PDF")
 
 
+def test_a_pdf_of_page_images_says_it_has_no_text_layer() -> None:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)  # as a scan: a page, no characters
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    document = attachments.read_document(buffer.getvalue())
+    assert (document.kind, document.text, document.pages) == ("pdf", "", 1)
+    assert document.error == "no text layer (a scanned PDF?)"
+
+
 @pytest.mark.parametrize(
     "body",
     [

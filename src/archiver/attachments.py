@@ -111,8 +111,10 @@ def _read_pdf(body: bytes) -> DocumentText:
     except (PyPdfError, KeyError, IndexError, TypeError, AttributeError, RecursionError) as exc:
         # pypdf signals damaged files through several exception types.
         raise ValueError(f"{type(exc).__name__}: {exc}") from exc
-    paragraphs = (line for text in texts for line in text.splitlines())
-    return DocumentText(kind="pdf", text=_tidy(paragraphs), pages=count, error=None)
+    text = _tidy(line for page_text in texts for line in page_text.splitlines())
+    # Pages but no characters: images of pages (a scan) without a text layer.
+    error = "no text layer (a scanned PDF?)" if count and not text else None
+    return DocumentText(kind="pdf", text=text, pages=count, error=error)
 
 
 def _zip_member(body: bytes, name: str) -> bytes:

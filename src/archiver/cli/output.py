@@ -103,7 +103,11 @@ def describe_attachment(file: StoredAttachment) -> str:
     kind = (file.kind or "unknown type").upper()
     pages = f", {file.pages} page{'s' if file.pages > 1 else ''}" if file.pages else ""
     size = f"{(file.size or 0) / 1024:,.0f} KB"
-    text = f"{file.chars:,} characters of text" if file.chars else f"no text ({file.text_error})"
+    text = (
+        f"{file.chars:,} characters of text"
+        if file.chars
+        else f"no text ({file.text_error or 'none in the file'})"
+    )
     return f"{file.name} ({kind}{pages}, {size}, {text}): {file.url}"
 
 
