@@ -258,6 +258,30 @@ def test_filters_narrow_the_results(
     assert found < everything
 
 
+@pytest.mark.parametrize("part", ["komunalas", "KOMUNĀLĀS", "saimniecība", "nav-tādas"])
+def test_department_filter_is_the_same_without_the_names_index(
+    archive: Store, tmp_path: Path, part: str
+) -> None:
+    """The filter lists the matching names by `articles_department`; a read-only
+    open of an archive without that index folds each match's name instead."""
+    query = "novada OR Ķekavā OR atkritumi"
+    with_index = archive.search(query, limit=100, department=part)
+    copy = tmp_path / "copy.db"
+    archive.db.conn.execute("VACUUM INTO ?", [str(copy)])
+    plain = Store.open(copy)
+    plain.db.execute("DROP INDEX articles_department")
+    plain.close()
+    readonly = Store.open(copy, readonly=True)
+    without = readonly.search(query, limit=100, department=part)
+    readonly.close()
+    assert [h.article.id for h in with_index] == [h.article.id for h in without]
+    departments = {h.article.department for h in with_index}
+    if part == "nav-tādas":
+        assert with_index == []
+    else:
+        assert departments and all("komunāl" in (d or "").lower() for d in departments)
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [

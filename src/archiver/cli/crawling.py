@@ -1,4 +1,4 @@
-"""Commands that fetch or rewrite: crawl, demo, backfill, reparse."""
+"""Commands that fetch or rewrite: crawl, demo, backfill, reparse, compact."""
 
 from __future__ import annotations
 
@@ -216,3 +216,23 @@ def reparse(
             f" {report.failed} could not be parsed"
             + (f"; {report.attachments} attachments read anew" if report.attachments else "")
         )
+
+
+@app.command()
+def compact(db: DbOption = None, config_path: ConfigOption = None) -> None:
+    """Rewrite the archive without its free pages and with each search index merged.
+
+    Deleting and upgrading leave free pages inside the file (`archiver stats`
+    shows how much); this returns them to the disk. It needs free disk space
+    about twice the archive's size, and waits for no crawl: it refuses while
+    one runs.
+    """
+    config = config_for(config_path, db)
+    if not Path(config.settings.db).is_file():
+        raise ArchiverError(f"no archive at {config.settings.db}; nothing to compact")
+    with open_store(config, tuning=FOR_CRAWL) as store, store.crawl_lock():
+        report = store.compact()
+    err(
+        f"compacted {config.settings.db}: {report.before.file_bytes / 1e6:,.1f} MB"
+        f" -> {report.after.file_bytes / 1e6:,.1f} MB in {report.seconds:.1f} s"
+    )

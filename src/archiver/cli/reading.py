@@ -34,6 +34,9 @@ from archiver.cli.output import (
 from archiver.config import SETTINGS
 from archiver.errors import ArchiverError
 
+# A free share of the file past which `stats` suggests compacting it.
+COMPACT_WORTH = 0.1
+
 
 @app.command()
 def search(
@@ -148,33 +151,35 @@ def sources(
     if Path(config.settings.db).is_file():
         with open_store(config, readonly=True) as store:
             archived = dict(store.stats()["source"])
-    rows = []
+    rows: list[dict[str, object]] = []
     for source in config.sources:
         hosts = discover.source_hosts(source)
         # Profiles are chosen per article URL; a source's hosts tell which may apply.
-        family = [p.name for p in PROFILES if set(p.hosts) & set(hosts)]
-        rows.append(
-            {
-                "name": source.name,
-                "profile": ", ".join(family) or "generic",
-                "listing": list(source.start_urls),
-                "feed": list(source.feeds),
-                "sitemap": list(source.sitemaps),
-                "ids": [source.id_url] if source.id_url else [],
-                "hosts": hosts,
-                "articles": archived.get(source.name, 0),
-            }
-        )
+        family = ", ".join(p.name for p in PROFILES if set(p.hosts) & set(hosts)) or "generic"
+        ways_in: dict[str, list[str]] = {
+            "listing": list(source.start_urls),
+            "feed": list(source.feeds),
+            "sitemap": list(source.sitemaps),
+            "ids": [source.id_url] if source.id_url else [],
+        }
+        count = archived.get(source.name, 0)
+        if as_json:
+            rows.append(
+                {
+                    "name": source.name,
+                    "profile": family,
+                    **ways_in,
+                    "hosts": hosts,
+                    "articles": count,
+                }
+            )
+            continue
+        typer.echo(f"{source.name}  (profile: {family}; {count} articles)")
+        for label, values in [*ways_in.items(), ("hosts", [", ".join(hosts)])]:
+            for value in values:
+                typer.echo(f"  {label:8} {value}")
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for row in rows:
-        typer.echo(f"{row['name']}  (profile: {row['profile']}; {row['articles']} articles)")
-        for label in ("listing", "feed", "sitemap", "ids", "hosts"):
-            values = row[label]
-            assert isinstance(values, list)
-            for value in values if label != "hosts" else [", ".join(values)]:
-                typer.echo(f"  {label:8} {value}")
 
 
 @app.command()
@@ -187,12 +192,24 @@ def stats(
         counts = store.stats()
         total = store.article_count()
         files, removed = store.attachment_count(), store.removed_count()
+        space = store.space()
     if as_json:
-        summary = {"articles": total, "attached_files": files, "removed": removed}
+        summary = {
+            "articles": total,
+            "attached_files": files,
+            "removed": removed,
+            "file_bytes": space.file_bytes,
+            "free_bytes": space.free_bytes,
+        }
         typer.echo(json.dumps({**summary, **counts}, ensure_ascii=False, indent=2))
         return
     typer.echo(f"articles: {total} ({removed} gone from the site, kept)")
     typer.echo(f"attached files: {files}")
+    free = space.free_bytes / max(space.file_bytes, 1)
+    typer.echo(
+        f"file: {space.file_bytes / 1e6:,.1f} MB, {space.free_bytes / 1e6:,.1f} MB of it free"
+        + (" (`archiver compact` returns it)" if free >= COMPACT_WORTH else "")
+    )
     for name, rows in counts.items():
         typer.echo(f"\nby {name}:")
         for key, count in rows:

@@ -21,7 +21,7 @@ The parts, one module each: `schema` (tables, migrations), `records` (the
 plain values handed in and out), `articles` (pages, articles, versions),
 `attachments` (attached files and their text),
 `crawlstate` (what a crawl leaves for the next run), `query` (search, stats),
-and `core`, where `Store` joins them and opens the file.
+`maintenance` (free space, compacting), and `core`, where `Store` joins them and opens the file.
 """
 
 from archiver.store.core import Store
@@ -30,9 +30,11 @@ from archiver.store.records import (
     FOR_CRAWL,
     FOR_SEARCH,
     PARSED_FIELDS,
+    CompactReport,
     ReparseInput,
     SaveOutcome,
     SearchHit,
+    Space,
     StoredArticle,
     StoredAttachment,
     Tuning,
@@ -49,9 +51,11 @@ __all__ = [
     "PARSED_FIELDS",
     "SCHEMA_VERSION",
     "SEARCH_CANDIDATES",
+    "CompactReport",
     "ReparseInput",
     "SaveOutcome",
     "SearchHit",
+    "Space",
     "Store",
     "StoredArticle",
     "StoredAttachment",

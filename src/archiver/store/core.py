@@ -15,6 +15,7 @@ from archiver.search import fold, keys
 from archiver.store.articles import Articles
 from archiver.store.attachments import Attachments
 from archiver.store.crawlstate import CrawlState
+from archiver.store.maintenance import Maintenance
 from archiver.store.query import Query
 from archiver.store.records import FOR_SEARCH, Tuning, unpack
 from archiver.store.schema import SCHEMA_VERSION, migrate
@@ -24,7 +25,7 @@ def _fold_or_none(text: str | None) -> str | None:
     return fold(text) if text is not None else None
 
 
-class Store(Articles, Attachments, CrawlState, Query):
+class Store(Articles, Attachments, CrawlState, Maintenance, Query):
     """The archive database; all reads and writes of `archive.db` go through here."""
 
     @classmethod

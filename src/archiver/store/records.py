@@ -198,3 +198,19 @@ class StoredAttachment:
     chars: int | None = None
     text_error: str | None = None
     sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class Space:
+    """Bytes of the archive file (with its write-ahead log), and how many of
+    them are free pages that only compacting returns to the disk."""
+
+    file_bytes: int
+    free_bytes: int
+
+
+@dataclass(frozen=True)
+class CompactReport:
+    before: Space
+    after: Space
+    seconds: float
