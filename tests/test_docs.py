@@ -41,6 +41,7 @@ def test_every_command_is_documented() -> None:
         "export",
         "backfill",
         "sources",
+        "compact",
     }
     for name in names:
         assert f"`archiver {name}" in README, name
