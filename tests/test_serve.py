@@ -103,6 +103,20 @@ def test_articles_of_a_department_ignores_diacritics(archive_path: Path) -> None
     assert [r["department"] for r in rows] == ["Juridiskā nodaļa"]
 
 
+def test_articles_of_a_department_are_every_match_newest_first(archive_path: Path) -> None:
+    """Every article whose department holds the text, as a scan of the table finds them."""
+    rows = get(archive_path, "/archive/department_articles.json?department=NODALA&_shape=array")
+    store = Store.open(archive_path, readonly=True)
+    expected = store.db.execute(
+        "SELECT id FROM articles WHERE instr(archiver_fold(department), 'nodala') > 0"
+        " ORDER BY published DESC, id DESC"
+    ).fetchall()
+    store.close()
+    assert len(expected) >= 2
+    assert [r["id"] for r in rows] == [article_id for (article_id,) in expected]
+    assert len({r["department"] for r in rows}) >= 2
+
+
 def test_article_page_shows_paragraphs_and_clickable_links(archive_path: Path) -> None:
     store = Store.open(archive_path)
     article = store.get_article("https://kekava.lv/pub?id=150&lid=14248")

@@ -63,7 +63,7 @@ CREATE INDEX IF NOT EXISTS articles_content_hash ON articles(content_hash);
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
 CREATE INDEX IF NOT EXISTS articles_search_filters
     ON articles(id, source, published, department);
-CREATE INDEX IF NOT EXISTS articles_department ON articles(department);
+CREATE INDEX IF NOT EXISTS articles_department ON articles(department, published);
 CREATE TABLE IF NOT EXISTS article_urls (
     url TEXT PRIMARY KEY,
     article_id INTEGER NOT NULL REFERENCES articles(id)
