@@ -12,6 +12,7 @@ import re
 from selectolax.lexbor import LexborNode
 
 from archiver import boilerplate
+from archiver.boilerplate import tag_ids
 from archiver.container import BLOCK_TAGS as _BLOCK_TAGS
 
 __all__ = ["SENTENCE", "read_lines", "without_repeats"]
@@ -25,6 +26,14 @@ _SKIP_TAGS = frozenset(
 )
 _CELL_TAGS = frozenset({"td", "th"})
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# The same sets as lexbor tag ids, which the line reader compares instead.
+_BLOCK_IDS = tag_ids(_BLOCK_TAGS)
+_BREAK_IDS = tag_ids((*_BLOCK_TAGS, "br"))
+_SKIP_IDS = tag_ids(_SKIP_TAGS)
+_CELL_IDS = tag_ids(_CELL_TAGS)
+_HEADING_IDS = tag_ids(_HEADING_TAGS)
+(_LINK_ID,) = tag_ids(["a"])
+(_TEXT_ID,) = tag_ids(["-text"])
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 # Lines shorter than this may repeat (table cells, list numbers).
 _MIN_REPEAT = 20
@@ -81,8 +90,8 @@ def read_lines(container: LexborNode, *, tidy: bool = False) -> list[str]:
 
     current = top
     for node in container.traverse(include_text=True):
-        tag = node.tag
-        if tag == "-text":
+        tag = node.tag_id
+        if tag == _TEXT_ID:
             parent = node.parent
             if parent is None:
                 continue
@@ -96,11 +105,11 @@ def read_lines(container: LexborNode, *, tidy: bool = False) -> list[str]:
             buffer.append(text)
             if in_link:
                 link_chars += len(text.strip())
-        elif tag in _BLOCK_TAGS or tag == "br":
+        elif tag in _BREAK_IDS:
             flush()
-            if tag in _HEADING_TAGS:
+            if tag in _HEADING_IDS:
                 headings.add(node.mem_id)
-        elif tag in _CELL_TAGS:
+        elif tag in _CELL_IDS:
             # A table row is one line, its cells separated by spaces.
             buffer.append(" ")
     flush()
@@ -163,12 +172,12 @@ def _place(element: LexborNode, places: dict[int, _Place], top: int) -> _Place:
         chain.append(node)
         node = node.parent
     for ancestor in reversed(chain):
-        tag = ancestor.tag or ""
+        tag = ancestor.tag_id
         block, in_link, skipped = place
         place = (
-            ancestor.mem_id if tag in _BLOCK_TAGS else block,
-            in_link or tag == "a",
-            skipped or tag in _SKIP_TAGS,
+            ancestor.mem_id if tag in _BLOCK_IDS else block,
+            in_link or tag == _LINK_ID,
+            skipped or tag in _SKIP_IDS,
         )
         places[ancestor.mem_id] = place
     return place
