@@ -273,7 +273,11 @@ def _named(root: LexborNode) -> list[tuple[LexborNode, str]]:
             word = words.get(name)
             if word is None:
                 lowered = name.lower()
-                match = _STRONG_PATTERN.search(lowered) or _BOILERPLATE_PATTERN.search(lowered)
+                # Most names hold no word at all; the strong words are among
+                # the others, so they are looked for only in names that hold one.
+                match = _BOILERPLATE_PATTERN.search(lowered)
+                if match is not None:
+                    match = _STRONG_PATTERN.search(lowered) or match
                 word = words[name] = match.group(0) if match is not None else ""
             if word:
                 found.append((node, word))
@@ -324,6 +328,7 @@ def drop_boilerplate(container: LexborNode, base: LexborNode | None = None) -> N
             groups[word] = groups.get(word, 0) + length
         members.add(node.mem_id)
     weak: list[tuple[LexborNode, str, int]] = []
+    removed = False
     for node, word, length in named:
         if word not in _STRONG_WORDS:
             weak.append((node, word, length))
@@ -343,8 +348,10 @@ def drop_boilerplate(container: LexborNode, base: LexborNode | None = None) -> N
         ):
             continue
         node.decompose()
+        removed = True
     # Shares of what is left once comments are gone.
-    whole = len(container.text())
+    if removed:
+        whole = len(container.text())
     for node, word, length in weak:
         # A block, or a group of blocks named by one word, holding half the
         # container is the article: page builders put each section of the
