@@ -34,7 +34,6 @@ from archiver.textlines import SENTENCE, read_lines, without_repeats
 
 __all__ = ["GenericArticle", "extract_generic", "page_title"]
 
-_ANY_SPACE = re.compile(r"\s+")
 # A body shorter than this gives way to the page's JSON-LD articleBody.
 _SHORT_BODY = 200
 
@@ -207,7 +206,8 @@ def _ancestor_tags(node: LexborNode) -> frozenset[str]:
 
 
 def _clean(text: str) -> str:
-    return _ANY_SPACE.sub(" ", text).strip()
+    # The same as collapsing each run of \s to a space and stripping, cheaper.
+    return " ".join(text.split())
 
 
 def _same_text(a: str, b: str) -> bool:
