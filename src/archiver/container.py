@@ -179,7 +179,9 @@ def _score_paragraphs(
             continue
         if whole:
             # A walk of the paragraph costs a third of a query for its links.
-            length -= sum(len(a.text()) for a in paragraph.traverse() if a.tag_id == _LINK_ID)
+            for element in paragraph.traverse():
+                if element.tag_id == _LINK_ID:
+                    length -= len(element.text())
             if length < _MIN_PARAGRAPH:
                 continue
         total += length
