@@ -179,3 +179,19 @@ def test_blocks_sharing_a_boilerplate_word_that_hold_most_of_the_text_stay(block
     boilerplate.drop_boilerplate(container)
     text = container.text()
     assert all(f"Section {i}." in text for i in range(3)) and "reporter" not in text
+
+
+def test_tag_ids_pick_the_same_nodes_as_tag_names() -> None:
+    """The hot loops compare lexbor tag ids: they must find what the names find,
+    on a page of every kind of node (custom elements and SVG included)."""
+    names = ["p", "div", "br", "a", "td", "svg", "script", "h1", "-text"]
+    ids = boilerplate.tag_ids(names)
+    page = (
+        "<html><body><div><p>One <a href='/x'>two</a><br>three</p><my-widget><p>x</p>"
+        "</my-widget><svg><title>t</title><a>y</a></svg><table><tr><td>c</td></tr>"
+        "</table><!-- note --><h1>H</h1><script>z</script></div></body></html>"
+    )
+    root = LexborHTMLParser(page).root
+    assert root is not None
+    for node in root.traverse(include_text=True):
+        assert (node.tag_id in ids) == (node.tag in names), node.tag

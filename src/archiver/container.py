@@ -11,6 +11,7 @@ from __future__ import annotations
 from selectolax.lexbor import LexborNode
 
 from archiver import boilerplate
+from archiver.boilerplate import tag_ids
 
 __all__ = ["BLOCK_TAGS", "find_container"]
 
@@ -55,6 +56,12 @@ BLOCK_TAGS = frozenset(
 )
 # Children that make a text block a holder of paragraphs rather than one.
 _HOLDER_TAGS = BLOCK_TAGS | {"br"}
+# The tags the scoring loops test, as lexbor tag ids.
+_HOLDER_IDS = tag_ids(_HOLDER_TAGS)
+_PARAGRAPH_IDS = tag_ids(_PARAGRAPH_TAGS)
+(_BR_ID,) = tag_ids(["br"])
+(_LINK_ID,) = tag_ids(["a"])
+(_HTML_ID,) = tag_ids(["html"])
 
 
 def find_container(body: LexborNode) -> tuple[LexborNode, LexborNode | None]:
@@ -74,9 +81,9 @@ def find_container(body: LexborNode) -> tuple[LexborNode, LexborNode | None]:
     paragraphs: list[LexborNode] = []
     broken: dict[int, LexborNode] = {}
     for node in body.css(_PARAGRAPHS):
-        if node.tag != "br":
+        if node.tag_id != _BR_ID:
             paragraphs.append(node)
-        elif (parent := node.parent) is not None and parent.tag not in _PARAGRAPH_TAGS:
+        elif (parent := node.parent) is not None and parent.tag_id not in _PARAGRAPH_IDS:
             broken[parent.mem_id] = parent
     found = _score_paragraphs(paragraphs, chars, direct, nodes, deep=True)
     if found < _FEW_PARAGRAPHS:
@@ -115,19 +122,37 @@ def find_container(body: LexborNode) -> tuple[LexborNode, LexborNode | None]:
             break
     if base is None:
         return body, None
-    base_other = len(base.text()) - chars[base.mem_id]
+    # The length of each ancestor's text is its child's plus that of the
+    # child's siblings: the article's own text is read once, not per level.
+    length = len(base.text())
+    base_other = length - chars[base.mem_id]
     best, best_score = base, float(chars[base.mem_id])
-    ancestor = base.parent
+    child, ancestor = base, base.parent
     for _ in range(_MAX_DEPTH):
         if ancestor is None or ancestor.mem_id not in chars:
             break
+        length += _siblings_text_length(child)
         held = chars[ancestor.mem_id]
-        other = max(0, len(ancestor.text()) - held - base_other)
+        other = max(0, length - held - base_other)
         score = held - _OTHER_TEXT_COST * other
         if score > best_score + _MIN_GAIN:
             best, best_score = ancestor, score
-        ancestor = ancestor.parent
+        child, ancestor = ancestor, ancestor.parent
     return best, base
+
+
+def _siblings_text_length(node: LexborNode) -> int:
+    """The length of the text of the nodes beside `node` (text nodes included)."""
+    length = 0
+    sibling = node.prev
+    while sibling is not None:
+        length += len(sibling.text())
+        sibling = sibling.prev
+    sibling = node.next
+    while sibling is not None:
+        length += len(sibling.text())
+        sibling = sibling.next
+    return length
 
 
 def _score_paragraphs(
@@ -141,33 +166,48 @@ def _score_paragraphs(
     """Credit each paragraph's own (non-link) text to its nearest ancestors,
     and to the nearest one alone in `direct`."""
     total = 0
+    # The ancestors credited from each element, read once: paragraphs share
+    # their parents.
+    chains: dict[int, list[tuple[int, LexborNode]]] = {}
     for paragraph in paragraphs:
         # A text block (deep=False) holds its own text itself, unless it holds
         # no blocks: then it is a paragraph (blogs that write every paragraph
         # as <div><span>...</span></div>). A paragraph is held by its parent.
-        whole = deep or not any(child.tag in _HOLDER_TAGS for child in paragraph.iter())
+        whole = deep or not any(child.tag_id in _HOLDER_IDS for child in paragraph.iter())
         length = len(paragraph.text(deep=whole).strip())
         if length < _MIN_PARAGRAPH:
             continue
         if whole:
             # A walk of the paragraph costs a third of a query for its links.
-            length -= sum(len(a.text()) for a in paragraph.traverse() if a.tag == "a")
+            for element in paragraph.traverse():
+                if element.tag_id == _LINK_ID:
+                    length -= len(element.text())
             if length < _MIN_PARAGRAPH:
                 continue
         total += length
-        ancestor = paragraph.parent if whole else paragraph
-        if ancestor is None:
+        holder = paragraph.parent if whole else paragraph
+        if holder is None:
             continue
-        for level in range(_MAX_DEPTH):
-            if ancestor is None or ancestor.tag in ("html", "#document"):
-                break
-            key = ancestor.mem_id
-            if level == 0:
-                direct[key] = direct.get(key, 0) + length
+        chain = chains.get(holder.mem_id)
+        if chain is None:
+            chain = chains[holder.mem_id] = _ancestors(holder)
+        if chain:
+            key = chain[0][0]
+            direct[key] = direct.get(key, 0) + length
+        for key, ancestor in chain:
             if key in chars:
                 chars[key] += length
             else:
                 chars[key] = length
                 nodes[key] = ancestor
-            ancestor = ancestor.parent
     return total
+
+
+def _ancestors(node: LexborNode) -> list[tuple[int, LexborNode]]:
+    """`node` and its ancestors below <html>, `_MAX_DEPTH` at most, by `mem_id`."""
+    chain: list[tuple[int, LexborNode]] = []
+    ancestor: LexborNode | None = node
+    while ancestor is not None and len(chain) < _MAX_DEPTH and ancestor.tag_id != _HTML_ID:
+        chain.append((ancestor.mem_id, ancestor))
+        ancestor = ancestor.parent
+    return chain

@@ -61,7 +61,8 @@ _ELEMENT_DATES = ", ".join(
         "abbr.published[title]",
         "time.published",
         "time.entry-date",
-        "[class*=published i][title]",
+        # [title] first: it rules out most elements before the substring test.
+        "[title][class*=published i]",
     )
 )
 # datePublished before dateCreated: news systems create a story days before

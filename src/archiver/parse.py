@@ -273,7 +273,7 @@ def body_links(container: LexborNode, base: str | None) -> tuple[Link, ...]:
         url = urls.absolutize(href, base) if base else (href if "://" in href else None)
         if url is None or url in found:
             continue
-        text = _ANY_SPACE.sub(" ", node.text()).strip()
+        text = " ".join(node.text().split())
         if text.lower() in _CONTROL_TEXTS:
             continue
         found[url] = Link(

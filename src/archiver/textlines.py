@@ -8,10 +8,12 @@ lead and blocks beside it). One `traverse()` per element read.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from selectolax.lexbor import LexborNode
 
 from archiver import boilerplate
+from archiver.boilerplate import tag_ids
 from archiver.container import BLOCK_TAGS as _BLOCK_TAGS
 
 __all__ = ["SENTENCE", "read_lines", "without_repeats"]
@@ -25,6 +27,14 @@ _SKIP_TAGS = frozenset(
 )
 _CELL_TAGS = frozenset({"td", "th"})
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# The same sets as lexbor tag ids, which the line reader compares instead.
+_BLOCK_IDS = tag_ids(_BLOCK_TAGS)
+_BREAK_IDS = tag_ids((*_BLOCK_TAGS, "br"))
+_SKIP_IDS = tag_ids(_SKIP_TAGS)
+_CELL_IDS = tag_ids(_CELL_TAGS)
+_HEADING_IDS = tag_ids(_HEADING_TAGS)
+(_LINK_ID,) = tag_ids(["a"])
+(_TEXT_ID,) = tag_ids(["-text"])
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 # Lines shorter than this may repeat (table cells, list numbers).
 _MIN_REPEAT = 20
@@ -36,23 +46,17 @@ _LINK_LIST_SHARE = 0.7
 SENTENCE = 80
 
 
-# Where a text node sits, by the element holding it: the block it belongs to
-# (one line per block), whether it is inside a link, whether it is skipped.
-_Place = tuple[int, bool, bool]
-
-
 def read_lines(container: LexborNode, *, tidy: bool = False) -> list[str]:
     """The text of `container`, one line per block, link lists and controls dropped.
 
-    One `traverse()` in document order: a line ends at a block element or
-    <br>, and where the text moves to another block (the rest of a <div>
-    after a <p> inside it). The place of each element is looked up once.
+    One walk in document order: a line ends at a block element or <br>,
+    and where the text moves to another block (the rest of a <div> after a
+    <p> inside it).
     """
     lines: list[str] = []
     buffer: list[str] = []
     link_chars = 0
     top = container.mem_id
-    places: dict[int, _Place] = {top: (top, False, False)}
     # Which lines are headings, and which are followed by a dropped link list.
     headings: set[int] = set()
     titled: list[bool] = []
@@ -80,29 +84,56 @@ def read_lines(container: LexborNode, *, tidy: bool = False) -> list[str]:
         listed.append(False)
 
     current = top
-    for node in container.traverse(include_text=True):
-        tag = node.tag
-        if tag == "-text":
-            parent = node.parent
-            if parent is None:
+    tag = container.tag_id
+    if tag == _TEXT_ID:
+        buffer.append(container.text_content or "")
+    elif tag in _BREAK_IDS:
+        if tag in _HEADING_IDS:
+            headings.add(top)
+    elif tag in _CELL_IDS:
+        buffer.append(" ")
+    # A walk over each element's children, which hands every text node the
+    # place of its parent: its block (one line per block), whether it is in
+    # a link, whether it is skipped.
+    stack: list[tuple[Iterator[LexborNode], int, bool, bool]] = [
+        (container.iter(include_text=True), top, False, False)
+    ]
+    while stack:
+        children, block, in_link, skipped = stack[-1]
+        for node in children:
+            tag = node.tag_id
+            if tag == _TEXT_ID:
+                if skipped:
+                    continue
+                if block != current:
+                    flush()
+                    current = block
+                text = node.text_content or ""
+                buffer.append(text)
+                if in_link:
+                    link_chars += len(text.strip())
                 continue
-            block, in_link, skipped = places.get(parent.mem_id) or _place(parent, places, top)
-            if skipped:
-                continue
-            if block != current:
+            if tag in _BREAK_IDS:
                 flush()
-                current = block
-            text = node.text_content or ""
-            buffer.append(text)
-            if in_link:
-                link_chars += len(text.strip())
-        elif tag in _BLOCK_TAGS or tag == "br":
-            flush()
-            if tag in _HEADING_TAGS:
-                headings.add(node.mem_id)
-        elif tag in _CELL_TAGS:
-            # A table row is one line, its cells separated by spaces.
-            buffer.append(" ")
+                if tag in _HEADING_IDS:
+                    headings.add(node.mem_id)
+                if tag in _BLOCK_IDS:
+                    stack.append((node.iter(include_text=True), node.mem_id, in_link, skipped))
+                    break
+            elif tag in _CELL_IDS:
+                # A table row is one line, its cells separated by spaces.
+                buffer.append(" ")
+            stack.append(
+                (
+                    node.iter(include_text=True),
+                    block,
+                    in_link or tag == _LINK_ID,
+                    skipped or tag in _SKIP_IDS,
+                )
+            )
+            break
+        else:
+            stack.pop()
     flush()
     if tidy and any(titled):
         return _without_list_headings(lines, titled, listed)
@@ -148,30 +179,6 @@ def _needs_collapse(line: str) -> bool:
         or "\f" in line
         or ("\v" in line)
     )
-
-
-def _place(element: LexborNode, places: dict[int, _Place], top: int) -> _Place:
-    """The place of `element`, from the nearest ancestor already placed."""
-    chain: list[LexborNode] = []
-    node: LexborNode | None = element
-    place: _Place = (top, False, False)
-    while node is not None:
-        known = places.get(node.mem_id)
-        if known is not None:
-            place = known
-            break
-        chain.append(node)
-        node = node.parent
-    for ancestor in reversed(chain):
-        tag = ancestor.tag or ""
-        block, in_link, skipped = place
-        place = (
-            ancestor.mem_id if tag in _BLOCK_TAGS else block,
-            in_link or tag == "a",
-            skipped or tag in _SKIP_TAGS,
-        )
-        places[ancestor.mem_id] = place
-    return place
 
 
 def without_repeats(lines: list[str]) -> list[str]:
