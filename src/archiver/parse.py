@@ -20,7 +20,7 @@ from archiver.models import Article, Link, Page, ParseResult
 from archiver.sources import Profile, find_profile
 
 # Bump when a change to parsing changes what pages give; `reparse` records it.
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 
 _BLOCK_TAGS = frozenset(
     [
