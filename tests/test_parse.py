@@ -301,6 +301,26 @@ def test_lead_next_to_the_headline_above_the_container_is_kept() -> None:
     assert extract(html).body.split("\n") == [lead, *parts]
 
 
+def test_lead_in_its_own_page_builder_row_above_a_deep_container_is_kept() -> None:
+    # Page builders: the headline in the article's header, the lead in a row
+    # of its own, the text six blocks down in another row.
+    lead = "Roads and schools get most of the money as the council closes a long budget debate."
+    parts = [f"Part {number}. {LONG * 2}".strip() for number in range(4)]
+
+    def row(inner: str) -> str:
+        for name in ("text-inner", "text", "wrapper", "column", "row"):
+            inner = f"<div class='{name}'>{inner}</div>"
+        return inner
+
+    html = (
+        "<html><body><div class='page'><div class='header'><h1>Budget approved</h1>"
+        "<span>25.11.2026</span></div>"
+        f"{row(f'<p>{lead}</p>')}{row(''.join(f'<p>{part}</p>' for part in parts))}</div>"
+        "</body></html>"
+    )
+    assert extract(html).body.split("\n") == [lead, *parts]
+
+
 def test_article_split_over_text_modules_of_one_kind_is_read_whole() -> None:
     # CMS "text modules" and page builders: each section of the article in
     # a block of the same class, beside a box of other text that keeps the

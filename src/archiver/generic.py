@@ -246,8 +246,11 @@ def _find_key(data: object, key: str) -> str:
 
 # How far above the container a headline may sit for the text between them
 # to be the article's lead, and how long a line of it must be (bylines,
-# datelines and "reading time" lines are shorter).
-_LEAD_DEPTH = 4
+# datelines and "reading time" lines are shorter). Page builders nest the
+# text six or seven blocks below the article's header (a row, a column, a
+# wrapper, a text widget, its inner wrapper), and put a lead or a first
+# section of the text in a row of its own between them.
+_LEAD_DEPTH = 7
 _MIN_LEAD = SENTENCE
 
 
