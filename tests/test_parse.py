@@ -250,6 +250,16 @@ def test_hidden_elements_galleries_and_captions_stay_out() -> None:
     assert extract(html).body == f"{(LONG * 2).strip()}\n{LONG.strip()}"
 
 
+def test_photo_copyright_lines_stay_out() -> None:
+    # Photo credits named for the copyright rather than as captions.
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 2}</p>"
+        "<div class='photo'><img src='a.jpg'><p class='image-copyright'>Town press office</p>"
+        f"</div><p>{LONG}</p><em class='copyright'>Photo: J. Berzins</em></div>"
+    )
+    assert extract(html).body == f"{(LONG * 2).strip()}\n{LONG.strip()}"
+
+
 def test_link_lists_and_control_lines_are_dropped() -> None:
     html = plain_page(
         f"<div class='story'><p>{LONG * 2}</p><p>Advertisement</p>"

@@ -74,9 +74,9 @@ BOILERPLATE_WORDS = (
     *("sponsor", "pagination", "pager", "navbar", "skip-link", "site-header", "site-footer"),
     *("masthead", "popup", "modal", "byline", "author", "post-meta", "entry-meta"),
     *("article-meta", "tags", "toolbar", "print", "gallery", "slideshow", "carousel"),
-    *("lightbox", "caption", "credit", "rating", "login", "search", "most-popular"),
+    *("lightbox", "caption", "credit", "copyright", "rating", "login", "search"),
     *("trending", "read-more", "readmore", "sr-only", "visually-hidden", "screen-reader"),
-    *("top-bar", "topbar"),
+    *("most-popular", "top-bar", "topbar"),
     # Latvian portals: name days and weather in the page chrome.
     *("nameday", "vardadien", "weather", "laikapstak"),
 )
