@@ -38,6 +38,12 @@ JUNK_TAGS = frozenset(
 )
 # ARIA roles of page chrome: menus, sidebars, the page footer, pop-ups.
 JUNK_ROLES = frozenset({"navigation", "complementary", "contentinfo", "dialog", "alert"})
+# Utility classes that hide an element (Bootstrap's "d-none", "hidden" and
+# "hide", and the same words in other frameworks): a closed dialog or a
+# template of the page, which may hold more paragraphs than the article.
+# With a class that shows it again at some width ("d-md-block", Tailwind's
+# "md:block") the element is visible on some screens, and stays.
+_HIDDEN_CLASSES = frozenset({"hide", "hidden", "d-none"})
 # The page's own header and footer (today's date, name days, contacts); an
 # article's header or footer, inside <article> or <main>, stays.
 _CHROME_TAGS = frozenset({"header", "footer"})
@@ -49,6 +55,7 @@ _JUNK = ", ".join(
         *sorted(JUNK_TAGS),
         *sorted(_CHROME_TAGS),
         *("[hidden]", "[aria-hidden]", "[role]", "[style]"),
+        *(f".{name}" for name in sorted(_HIDDEN_CLASSES)),
     )
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -212,10 +219,20 @@ def paragraph_chars(node: LexborNode) -> int:
 def _is_hidden(attributes: dict[str, str | None]) -> bool:
     if "hidden" in attributes or attributes.get("aria-hidden") == "true":
         return True
+    name = attributes.get("class")
+    if name and _hidden_by_class(name.split()):
+        return True
     if attributes.get("role") in JUNK_ROLES:
         return True
     style = attributes.get("style")
     return style is not None and _HIDDEN_STYLE.search(style) is not None
+
+
+def _hidden_by_class(names: list[str]) -> bool:
+    """Whether the class `names` hide an element on every screen."""
+    return not _HIDDEN_CLASSES.isdisjoint(names) and not any(
+        ":" in name or (name.startswith("d-") and name != "d-none") for name in names
+    )
 
 
 def _inside(node: LexborNode, tags: frozenset[str]) -> bool:
