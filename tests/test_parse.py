@@ -353,6 +353,28 @@ def test_article_split_over_text_modules_of_one_kind_is_read_whole() -> None:
     assert extract(html).body.split("\n") == [*first, second]
 
 
+def test_text_modules_five_blocks_above_the_container_are_read_too() -> None:
+    # Page builders wrap each row of the article in a column, a box and an
+    # inner wrapper, so its rows of one kind sit five blocks above the text.
+    first = [f"Part {number}. {LONG * 2}".strip() for number in range(4)]
+    second = "The second row tells how the streets were chosen and when all of the work will end."
+    facts = "".join(
+        f"<li>Fact {number}: a number about the town budget this year</li>" for number in range(12)
+    )
+
+    def row(text: str) -> str:
+        return (
+            "<div class='row'><div class='col'><div class='box'><div class='inner'>"
+            f"<div class='text'>{text}</div></div></div></div></div>"
+        )
+
+    html = plain_page(
+        f"<div class='page'>{row(''.join(f'<p>{part}</p>' for part in first))}"
+        f"<ul class='facts'>{facts}</ul>{row(f'<p>{second}</p>')}</div>"
+    )
+    assert extract(html).body.split("\n") == [*first, second]
+
+
 def test_headings_of_dropped_teaser_lists_stay_out() -> None:
     # News and blog pages title the teaser lists after the article; once the
     # links are gone their heading, and the teasers' dates, are left alone.

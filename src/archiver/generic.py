@@ -288,8 +288,10 @@ def _lead(container: LexborNode) -> list[str]:
     return []
 
 
-# How far above the container its blocks of the same kind are looked for.
-_KIN_DEPTH = 3
+# How far above the container its blocks of the same kind are looked for:
+# page builders wrap each row of an article in a column, a box and an inner
+# wrapper or two.
+_KIN_DEPTH = 5
 
 
 def _same_kind(container: LexborNode) -> tuple[list[LexborNode], list[LexborNode]]:
