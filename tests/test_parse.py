@@ -375,6 +375,25 @@ def test_text_modules_five_blocks_above_the_container_are_read_too() -> None:
     assert extract(html).body.split("\n") == [*first, second]
 
 
+def test_text_modules_numbered_by_a_page_builder_are_one_kind() -> None:
+    # "elementor-element-73c1", "cms-92188": the class of each row carries
+    # its generated number; a column class ("col-md-8" beside the sidebar's
+    # "col-md-4") is no such number.
+    first = [f"Part {number}. {LONG * 2}".strip() for number in range(4)]
+    second = "The second row tells how the streets were chosen and when all of the work will end."
+    aside = "The sidebar column tells readers about other news of the town and its many events."
+    facts = "".join(
+        f"<li>Fact {number}: a number about the town budget this year</li>" for number in range(12)
+    )
+    html = plain_page(
+        f"<div class='page'><div class='row cms-92188'><div class='col-md-8'>"
+        f"{''.join(f'<p>{part}</p>' for part in first)}</div><div class='col-md-4'>"
+        f"<p>{aside}</p></div></div><ul class='facts'>{facts}</ul>"
+        f"<div class='row cms-306098'><p>{second}</p></div></div>"
+    )
+    assert extract(html).body.split("\n") == [*first, second]
+
+
 def test_headings_of_dropped_teaser_lists_stay_out() -> None:
     # News and blog pages title the teaser lists after the article; once the
     # links are gone their heading, and the teasers' dates, are left alone.

@@ -296,7 +296,7 @@ _KIN_DEPTH = 5
 
 def _same_kind(container: LexborNode) -> tuple[list[LexborNode], list[LexborNode]]:
     """The blocks before and after `container` (or one of its nearest
-    ancestors) that share its tag and class: page builders and CMS "text
+    ancestors) that share its tag and class (`_kind`): page builders and CMS "text
     modules" put each section of an article in a block of its own, deep
     enough that the container's growth does not reach them, and forums and
     Q&A pages print each post so."""
@@ -305,7 +305,7 @@ def _same_kind(container: LexborNode) -> tuple[list[LexborNode], list[LexborNode
         parent = node.parent
         if parent is None or node.tag in ("body", "html"):
             break
-        kind = node.attributes.get("class")
+        kind = _kind(node.attributes.get("class"))
         if kind:
             before: list[LexborNode] = []
             after: list[LexborNode] = []
@@ -313,12 +313,24 @@ def _same_kind(container: LexborNode) -> tuple[list[LexborNode], list[LexborNode
             for child in parent.iter():
                 if child.mem_id == node.mem_id:
                     seen = True
-                elif child.tag == node.tag and child.attributes.get("class") == kind:
+                elif child.tag == node.tag and _kind(child.attributes.get("class")) == kind:
                     (after if seen else before).append(child)
             if before or after:
                 return before, after
         node = parent
     return [], []
+
+
+# The generated part of a class name: page builders and CMSs number their
+# blocks ("elementor-element-73c1", "cms-92188"). Runs of three or more hex
+# digits only, so that "col-md-8" and "col-md-4" stay two kinds.
+_GENERATED = re.compile(r"(?=[0-9a-f]*[0-9])[0-9a-f]{3,}")
+
+
+def _kind(name: str | None) -> str:
+    """A block's kind: its class with the generated numbers left out, so the
+    rows of one page builder share it."""
+    return _GENERATED.sub("#", name) if name else ""
 
 
 def _read(blocks: list[LexborNode]) -> list[str]:
