@@ -565,6 +565,30 @@ def test_a_line_that_is_only_a_date_is_the_last_resort() -> None:
     assert extract(html).published == dt.date(2019, 1, 23)
 
 
+_LABELLED_END = (
+    f"<div class='story'><p>{LONG * 8}</p>"
+    "<p>Video verfügbar bis:</p><p>14.10.2020 ∙ 14:00 Uhr</p></div>"
+)
+_MENU = "<p>Menu entry of the site, a long line about nothing at all in particular.</p>" * 4
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        plain_page(f"<div class='when'>16.10.2019</div>{_LABELLED_END}"),
+        f"<html><body><div class='top'><span>16.10.2019</span></div>{_MENU}"
+        f"<div class='wrap'><h1>Budget approved</h1>{_LABELLED_END}</div></body></html>",
+    ],
+    ids=["dateline", "lone-date"],
+)
+def test_a_date_under_a_label_ending_the_text_is_not_the_articles(html: str) -> None:
+    # Video pages end with "available until:" and a date a year ahead: it
+    # is neither the signature's date nor the date of the text.
+    article = extract(html)
+    assert article.published == dt.date(2019, 10, 16)
+    assert article.body.endswith("Video verfügbar bis:\n14.10.2020 ∙ 14:00 Uhr")
+
+
 def test_a_date_inside_a_sentence_is_not_a_lone_date() -> None:
     html = plain_page(
         f"<div class='story'><p>{LONG * 8}</p></div>",

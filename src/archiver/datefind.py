@@ -351,9 +351,15 @@ def node_date(node: LexborNode, zone: dt.tzinfo | None = None) -> dt.date | None
 
 
 def text_date(lines: tuple[str, ...] | list[str]) -> dt.date | None:
-    """The date in the article's own lines: last short date line, else first date."""
-    for line in reversed(lines[-4:]):
-        if len(line) <= 60:
+    """The date in the article's own lines: last short date line, else first date.
+
+    A date line under a label ("Video verfügbar bis:") is what the label
+    says, not the article's date (publication labels are read before, by
+    `labelled_date`).
+    """
+    for at in range(len(lines) - 1, max(-1, len(lines) - 5), -1):
+        line = lines[at]
+        if len(line) <= 60 and not (at and lines[at - 1].endswith(":")):
             found = dates.parse_date(line)
             if found is not None:
                 return found
