@@ -212,6 +212,21 @@ def test_product_box_inside_the_article_does_not_lose_it_to_a_teaser() -> None:
     assert body.startswith(LONG.strip()) and "Feature 39" in body
 
 
+def test_slides_of_one_paragraph_each_outweigh_a_longer_lone_paragraph() -> None:
+    # Slideshow pages: each slide a box of its own with a photo and one
+    # paragraph, no box holding more than one; the site's contact box below
+    # holds one longer paragraph.
+    slides = [f"Slide {number}. {LONG}".strip() for number in range(5)]
+    html = plain_page(
+        "<div class='slides'>"
+        + "".join(f"<section><div class='photo'></div><p>{slide}</p></section>" for slide in slides)
+        + "</div>",
+        extra=f"<div class='contact'><p>Write to the town hall. {LONG}{LONG[:60]}</p>"
+        f"<ul>{'<li><a href=/x>Another page of the town site</a></li>' * 30}</ul></div>",
+    )
+    assert extract(html).body.split("\n") == slides
+
+
 def test_text_split_by_br_without_paragraphs_is_found() -> None:
     html = plain_page(f"<div class='txt'>{LONG}<br><br>{LONG}Again.</div><div>Menu</div>")
     assert extract(html).body == f"{LONG}\n{LONG}Again.".replace(" \n", "\n")
