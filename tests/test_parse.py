@@ -162,6 +162,23 @@ def test_reply_longer_than_the_post_does_not_win_the_container() -> None:
     assert extract(html).body == f"{LONG.strip()}\nShort post, second paragraph here."
 
 
+def test_live_blog_whose_entries_are_named_comments_is_read_whole() -> None:
+    # Live blogs and match reports name each entry "comment": when no text
+    # of the page stands outside them, the thread is the article.
+    entries = [f"Minute {minute}. {LONG * 2}".strip() for minute in range(1, 6)]
+    html = plain_page(
+        "<div class='live-comments'>"
+        + "".join(
+            f"<div class='live-comment'><div class='live-comment-time'>{n}'</div>"
+            f"<div class='live-comment-body'><p>{entry}</p></div></div>"
+            for n, entry in enumerate(entries, start=1)
+        )
+        + "</div>"
+    )
+    body = extract(html).body.split("\n")
+    assert [line for line in body if line.startswith("Minute")] == entries
+
+
 def test_boilerplate_word_inside_a_name_part_is_not_boilerplate() -> None:
     # "APageRoot" holds "pager" but is no pager.
     html = plain_page(f"<div class='APageRoot'><p>{LONG * 3}</p></div>")

@@ -288,8 +288,10 @@ def drop_boilerplate(container: LexborNode, base: LexborNode | None = None) -> N
     headline, whatever their size: a thread may outweigh the article (forty
     replies on a blog, a reply longer than the post on a forum). Without a
     `base`, they stay when they hold most of the container or of its
-    paragraphs. The other words go unless the block, or the blocks sharing
-    its word, hold half of the container.
+    paragraphs, and so do the ones inside them: with no base outside the
+    thread, the page is the thread (live blogs name each entry "comment").
+    The other words go unless the block, or the blocks sharing its word,
+    hold half of the container.
     """
     whole = len(container.text())
     top = container.mem_id
@@ -312,6 +314,7 @@ def drop_boilerplate(container: LexborNode, base: LexborNode | None = None) -> N
             groups[word] = groups.get(word, 0) + length
         members.add(node.mem_id)
     weak: list[tuple[LexborNode, str, int]] = []
+    wrappers: set[int] = set()
     for node, word, length in named:
         if word not in _STRONG_WORDS:
             weak.append((node, word, length))
@@ -328,7 +331,9 @@ def drop_boilerplate(container: LexborNode, base: LexborNode | None = None) -> N
         if base is None and (
             length >= _STRONG_WRAPPER_SHARE * whole
             or (word not in _CONSENT_WORDS and page.holds_most(node))
+            or _inside_any(node, wrappers)
         ):
+            wrappers.add(node.mem_id)
             continue
         node.decompose()
     # Shares of what is left once comments are gone.
@@ -341,6 +346,15 @@ def drop_boilerplate(container: LexborNode, base: LexborNode | None = None) -> N
         if node.parent is None or max(length, groups.get(word, 0)) >= _WRAPPER_SHARE * whole:
             continue
         node.decompose()
+
+
+def _inside_any(node: LexborNode, ancestors: set[int]) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id in ancestors:
+            return True
+        parent = parent.parent
+    return False
 
 
 def drop_named(root: LexborNode) -> None:
