@@ -229,6 +229,18 @@ def test_product_box_inside_the_article_does_not_lose_it_to_a_teaser() -> None:
     assert body.startswith(LONG.strip()) and "Feature 39" in body
 
 
+def test_of_two_equal_candidates_the_first_is_the_container_on_every_run() -> None:
+    # Ties are broken by document order, never by where the parser put the
+    # elements in memory (which changes from run to run).
+    menu = "".join(f"<li><a href='/{n}'>Another page of the town site</a></li>" for n in range(60))
+    first, second = (f"{name} {LONG * 4}".strip() for name in ("First.", "Other."))
+    html = plain_page(
+        f"<div class='one'><p>{first}</p></div><ul>{menu}</ul>"
+        f"<div class='two'><p>{second}</p></div>"
+    )
+    assert {extract(html).body for _ in range(5)} == {first}
+
+
 def test_slides_of_one_paragraph_each_outweigh_a_longer_lone_paragraph() -> None:
     # Slideshow pages: each slide a box of its own with a photo and one
     # paragraph, no box holding more than one; the site's contact box below

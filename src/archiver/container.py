@@ -94,7 +94,7 @@ def find_container(body: LexborNode) -> tuple[LexborNode, LexborNode | None]:
         found += _score_paragraphs(list(broken.values()), chars, direct, near, nodes, deep=False)
     scores = _candidates(direct, nodes)
     if scores and scores[0][0] < _THIN_TEXT:
-        scores = sorted(scores + _candidates(near, nodes), reverse=True)
+        scores = sorted(scores + _candidates(near, nodes), key=_by_score)
     # The best base not inside a comment thread or a related-articles list
     # (a reply longer than the post on forums, a teaser wall on blogs).
     # Asked of the few best only: reading every element's name costs more
@@ -141,8 +141,15 @@ def _candidates(held: dict[int, int], nodes: dict[int, LexborNode]) -> list[tupl
         if boilerplate.is_named_boilerplate(nodes[key]):
             score *= _BOILERPLATE_DISCOUNT
         scores.append((score, key))
-    scores.sort(reverse=True)
+    scores.sort(key=_by_score)
     return scores
+
+
+def _by_score(candidate: tuple[float, int]) -> float:
+    """Sort key, best first; candidates with the same score keep their
+    order (document order, nearest holders first), never that of their
+    memory addresses, which changes from run to run."""
+    return -candidate[0]
 
 
 def _score_paragraphs(
