@@ -355,6 +355,21 @@ def test_lead_next_to_the_headline_above_the_container_is_kept() -> None:
     assert extract(html).body.split("\n") == [lead, *parts]
 
 
+def test_lead_in_an_article_header_titled_without_an_h1_is_kept() -> None:
+    # News sites that give the article no <h1> (theirs is the logo or the
+    # section's name, gone with the page chrome) title it in its own
+    # <header> with an <h2>.
+    lead = "Roads and schools get most of the money as the council closes a long budget debate."
+    parts = [f"Part {number}. {LONG * 2}".strip() for number in range(4)]
+    html = (
+        "<html><head><title>Budget approved | Town</title></head><body><div class='page'><article>"
+        f"<header><h2>Budget approved</h2><p class='subtitle'>{lead}</p></header>"
+        "<div class='meta'>25.11.2026</div><div class='body'>"
+        f"{''.join(f'<p>{part}</p>' for part in parts)}</div></article></div></body></html>"
+    )
+    assert extract(html).body.split("\n") == [lead, *parts]
+
+
 def test_lead_in_its_own_page_builder_row_above_a_deep_container_is_kept() -> None:
     # Page builders: the headline in the article's header, the lead in a row
     # of its own, the text six blocks down in another row.

@@ -255,11 +255,11 @@ _MIN_LEAD = SENTENCE
 
 
 def _lead(container: LexborNode) -> list[str]:
-    """The long lines between the page's <h1> and `container`, when the <h1>
-    is near it: news sites print the lead (a "standfirst", an intro box, a
-    subtitle <h2>) next to the headline in the article's header, and the
-    container starts below it. Only what comes before the container, in
-    its few nearest ancestors, is read.
+    """The long lines between the page's <h1> (`_headline_in`) and
+    `container`, when the <h1> is near it: news sites print the lead (a
+    "standfirst", an intro box, a subtitle <h2>) next to the headline in the
+    article's header, and the container starts below it. Only what comes
+    before the container, in its few nearest ancestors, is read.
     """
     zone: list[LexborNode] = []
     node = container
@@ -270,8 +270,9 @@ def _lead(container: LexborNode) -> list[str]:
         before: list[LexborNode] = []
         sibling = node.prev
         while sibling is not None:
-            if sibling.tag == "h1" or (sibling.tag != "-text" and sibling.css_first("h1")):
-                heading = read_lines(sibling.css_first("h1") or sibling)
+            headline = _headline_in(sibling)
+            if headline is not None:
+                heading = read_lines(headline)
                 lines: list[str] = []
                 for block in (sibling, *reversed(before), *zone):
                     if not boilerplate.is_named_boilerplate(block):
@@ -286,6 +287,20 @@ def _lead(container: LexborNode) -> list[str]:
         zone = list(reversed(before)) + zone
         node = parent
     return []
+
+
+def _headline_in(node: LexborNode) -> LexborNode | None:
+    """The headline `node` is or holds: an <h1>, or in an article's own
+    <header> (the page's is gone by now) its first heading of any rank."""
+    tag = node.tag
+    if tag == "h1":
+        return node
+    if tag == "-text":
+        return None
+    found = node.css_first("h1")
+    if found is None and tag == "header":
+        found = node.css_first("h2, h3")
+    return found
 
 
 # How far above the container its blocks of the same kind are looked for:
