@@ -313,6 +313,18 @@ def test_link_lists_and_control_lines_are_dropped() -> None:
     assert extract(html).body == (LONG * 2).strip()
 
 
+@pytest.mark.parametrize(
+    "label",
+    [
+        *("Lesen Sie auch", "Mehr zum Thema", "Schon gelesen?", "Inhaltsverzeichnis"),
+        *("Lea también:", "Le puede interesar", "À lire aussi", "Table of contents"),
+    ],
+)
+def test_teaser_and_contents_labels_in_other_languages_are_control_lines(label: str) -> None:
+    html = plain_page(f"<div class='story'><p>{LONG * 2}</p><p>{label}</p><p>{LONG}</p></div>")
+    assert extract(html).body == f"{(LONG * 2).strip()}\n{LONG.strip()}"
+
+
 def test_table_row_is_one_line_and_short_cells_may_repeat() -> None:
     html = plain_page(
         f"<div class='story'><p>{LONG * 2}</p><table>"

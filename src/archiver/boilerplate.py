@@ -140,7 +140,15 @@ CONTROL_LINE = re.compile(
     r"^(?:advertisement|anzeige|reklāma|reklama|share|share this|share this article"
     r"|read more|lasīt vairāk|vairāk|drukāt|drukājama versija|tulkot|print|email|e-mail"
     r"|tweet|facebook|twitter|linkedin|whatsapp|pinterest|close|caption|back to top"
-    r"|continue reading|related|related articles|see also|skatīt arī)\W*$",
+    r"|continue reading|related|related articles|see also|skatīt arī"
+    r"|table of contents|you may also like|more on this topic"
+    r"|lesen sie auch|mehr zum thema|siehe auch|weiterlesen|verwandte artikel|verwandte themen"
+    r"|ähnliche artikel|schon gelesen|das könnte sie auch interessieren|inhaltsverzeichnis"
+    r"|teilen|werbung"
+    r"|lea también|lee también|vea también|le puede interesar|te puede interesar"
+    r"|noticias relacionadas|publicidad|compartir|leer más"
+    r"|lire aussi|à lire aussi|voir aussi|articles similaires|partager|publicité|lire la suite"
+    r")\W*$",
     re.I,
 )
 
