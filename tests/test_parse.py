@@ -304,6 +304,15 @@ def test_photo_copyright_lines_stay_out() -> None:
     assert extract(html).body == f"{(LONG * 2).strip()}\n{LONG.strip()}"
 
 
+@pytest.mark.parametrize(
+    "credit",
+    ["Quelle: Landesregierung", "Foto: J. Bērziņš", "(Photo: AFP)", "Crédits photos : Bestimage"],
+)
+def test_photo_and_source_credit_lines_are_dropped(credit: str) -> None:
+    html = plain_page(f"<div class='story'><p>{LONG * 2}</p><p><em>{credit}</em></p></div>")
+    assert extract(html).body == (LONG * 2).strip()
+
+
 def test_link_lists_and_control_lines_are_dropped() -> None:
     html = plain_page(
         f"<div class='story'><p>{LONG * 2}</p><p>Advertisement</p>"
@@ -641,6 +650,7 @@ _LABELLED_END = (
     "<p>Video verfügbar bis:</p><p>14.10.2020 ∙ 14:00 Uhr</p></div>"
 )
 _MENU = "<p>Menu entry of the site, a long line about nothing at all in particular.</p>" * 4
+_LINKS = "<p><a href='/'>Menu entry of the site, a long line about nothing at all.</a></p>" * 4
 
 
 @pytest.mark.parametrize(
@@ -649,8 +659,10 @@ _MENU = "<p>Menu entry of the site, a long line about nothing at all in particul
         plain_page(f"<div class='when'>16.10.2019</div>{_LABELLED_END}"),
         f"<html><body><div class='top'><span>16.10.2019</span></div>{_MENU}"
         f"<div class='wrap'><h1>Budget approved</h1>{_LABELLED_END}</div></body></html>",
+        f"<html><body><div class='top'><span>16.10.2019</span></div>{_LINKS}"
+        f"<div class='wrap'><h1>Budget approved</h1>{_LABELLED_END}</div></body></html>",
     ],
-    ids=["dateline", "lone-date"],
+    ids=["dateline", "lone-date", "short-article"],
 )
 def test_a_date_under_a_label_ending_the_text_is_not_the_articles(html: str) -> None:
     # Video pages end with "available until:" and a date a year ahead: it

@@ -135,7 +135,8 @@ _MIN_WRAPPED = 200
 # The share of a page's paragraph text a wrapper holds.
 _MOST_PARAGRAPHS = 0.7
 
-# Whole lines that are controls or labels, in the languages the archive meets.
+# Whole lines that are controls or labels, in the languages the archive meets,
+# and photo or source credits ("Quelle: dpa", "Crédits photos : X").
 CONTROL_LINE = re.compile(
     r"^(?:advertisement|anzeige|reklāma|reklama|share|share this|share this article"
     r"|read more|lasīt vairāk|vairāk|drukāt|drukājama versija|tulkot|print|email|e-mail"
@@ -148,7 +149,10 @@ CONTROL_LINE = re.compile(
     r"|lea también|lee también|vea también|le puede interesar|te puede interesar"
     r"|noticias relacionadas|publicidad|compartir|leer más"
     r"|lire aussi|à lire aussi|voir aussi|articles similaires|partager|publicité|lire la suite"
-    r")\W*$",
+    r")\W*$"
+    # Photo and source credits: a label and a name or two.
+    r"|^\(?(?:quelle|bildquelle|foto|fotos|photo|photos|credit|credits|crédits? photos?|source"
+    r"|fuente|foto ?credit|bild|image)\s*:.{0,60}$",
     re.I,
 )
 

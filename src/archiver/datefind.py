@@ -357,14 +357,18 @@ def text_date(lines: tuple[str, ...] | list[str]) -> dt.date | None:
     says, not the article's date (publication labels are read before, by
     `labelled_date`).
     """
+
+    def labelled(at: int) -> bool:
+        return at > 0 and lines[at - 1].endswith(":")
+
     for at in range(len(lines) - 1, max(-1, len(lines) - 5), -1):
         line = lines[at]
-        if len(line) <= 60 and not (at and lines[at - 1].endswith(":")):
+        if len(line) <= 60 and not labelled(at):
             found = dates.parse_date(line)
             if found is not None:
                 return found
-    for line in lines[:3]:
-        found = dates.parse_date(line) if len(line) <= 80 else None
+    for at, line in enumerate(lines[:3]):
+        found = dates.parse_date(line) if len(line) <= 80 and not labelled(at) else None
         if found is not None:
             return found
     for line in lines[:2]:
