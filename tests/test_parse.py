@@ -334,6 +334,27 @@ def test_teaser_and_contents_labels_in_other_languages_are_control_lines(label: 
     assert extract(html).body == f"{(LONG * 2).strip()}\n{LONG.strip()}"
 
 
+def test_a_label_ending_the_text_goes_but_a_sentence_ending_with_a_colon_stays() -> None:
+    teasers = "".join(
+        f"<li><a href='/{n}'>Another story about the town, {n}</a></li>" for n in range(5)
+    )
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 2}</p><p>The council lists the streets it will repair:</p>"
+        f"<p>{LONG}</p><p><strong>You may find these interesting:</strong></p>"
+        f"<ul>{teasers}</ul></div>"
+    )
+    assert extract(html).body.split("\n") == [
+        (LONG * 2).strip(),
+        "The council lists the streets it will repair:",
+        LONG.strip(),
+    ]
+    sentence = "Of the streets named in the plan, the council will repair these ones first:"
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 2}</p><p>{sentence}</p><ul>{teasers}</ul></div>"
+    )
+    assert extract(html).body.split("\n") == [(LONG * 2).strip(), sentence]
+
+
 def test_table_row_is_one_line_and_short_cells_may_repeat() -> None:
     html = plain_page(
         f"<div class='story'><p>{LONG * 2}</p><table>"

@@ -35,6 +35,8 @@ from archiver.textlines import SENTENCE, read_lines, without_repeats
 __all__ = ["GenericArticle", "extract_generic", "page_title"]
 
 _ANY_SPACE = re.compile(r"\s+")
+# Lines shorter than this ending with a colon are labels.
+_MAX_LABEL = 45
 # A body shorter than this gives way to the page's JSON-LD articleBody.
 _SHORT_BODY = 200
 
@@ -116,6 +118,11 @@ def extract_generic(tree: LexborHTMLParser) -> GenericArticle:
     if lines and title and _same_text(lines[0], title):
         lines.pop(0)
     lines = without_repeats(lines)
+    # A short label ending the text ("Das könnte Sie auch interessieren:")
+    # stood over what was dropped: a teaser list, a form, an embed. A
+    # sentence ending with a colon may introduce a list of the article.
+    while len(lines) > 1 and lines[-1].endswith(":") and len(lines[-1]) < _MAX_LABEL:
+        lines.pop()
     if len(embedded) > sum(map(len, lines)) and sum(map(len, lines)) < _SHORT_BODY:
         lines = [line for line in map(_clean, embedded.split("\n")) if line]
     return GenericArticle(
