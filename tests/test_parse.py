@@ -518,6 +518,21 @@ def test_headings_of_dropped_teaser_lists_stay_out() -> None:
     ]
 
 
+def test_a_label_over_a_dropped_link_list_goes_like_a_heading() -> None:
+    teasers = "".join(
+        f"<li><a href='/{n}'>Another story about the town, {n}</a></li>" for n in range(5)
+    )
+    html = plain_page(
+        f"<div class='story'><p>{LONG * 2}</p><p><b>More from the town hall:</b></p>"
+        f"<ul>{teasers}</ul><h2>How the money is spent</h2><p>{LONG}</p></div>"
+    )
+    assert extract(html).body.split("\n") == [
+        (LONG * 2).strip(),
+        "How the money is spent",
+        LONG.strip(),
+    ]
+
+
 def test_article_text_only_in_json_ld_is_used_when_the_page_shows_none() -> None:
     head = (
         '<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle",'

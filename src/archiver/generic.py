@@ -30,13 +30,11 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver import boilerplate, datefind, dates
 from archiver.container import find_container
-from archiver.textlines import SENTENCE, read_lines, without_repeats
+from archiver.textlines import SENTENCE, is_label, read_lines, without_repeats
 
 __all__ = ["GenericArticle", "extract_generic", "page_title"]
 
 _ANY_SPACE = re.compile(r"\s+")
-# Lines shorter than this ending with a colon are labels.
-_MAX_LABEL = 45
 # A body shorter than this gives way to the page's JSON-LD articleBody.
 _SHORT_BODY = 200
 
@@ -121,7 +119,7 @@ def extract_generic(tree: LexborHTMLParser) -> GenericArticle:
     # A short label ending the text ("Das könnte Sie auch interessieren:")
     # stood over what was dropped: a teaser list, a form, an embed. A
     # sentence ending with a colon may introduce a list of the article.
-    while len(lines) > 1 and lines[-1].endswith(":") and len(lines[-1]) < _MAX_LABEL:
+    while len(lines) > 1 and is_label(lines[-1]):
         lines.pop()
     if len(embedded) > sum(map(len, lines)) and sum(map(len, lines)) < _SHORT_BODY:
         lines = [line for line in map(_clean, embedded.split("\n")) if line]

@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborNode
 from archiver import boilerplate
 from archiver.container import BLOCK_TAGS as _BLOCK_TAGS
 
-__all__ = ["SENTENCE", "read_lines", "without_repeats"]
+__all__ = ["SENTENCE", "is_label", "read_lines", "without_repeats"]
 
 _SKIP_TAGS = frozenset(
     (
@@ -39,6 +39,9 @@ _LINK_LIST_SHARE = 0.7
 # A line this long is a sentence: bylines, datelines, credits and the dates
 # and counters of teasers are shorter.
 SENTENCE = 80
+# A line shorter than this ending with a colon is a label ("Kontakt:",
+# "Read more on this:"), which heads what follows as a heading does.
+_MAX_LABEL = 45
 
 
 # Where a text node sits, by the element holding it: the block it belongs to
@@ -81,7 +84,7 @@ def read_lines(container: LexborNode, *, tidy: bool = False) -> list[str]:
                 listed[-1] = True
             return
         lines.append(line)
-        titled.append(current in headings)
+        titled.append(current in headings or is_label(line))
         listed.append(False)
 
     current = top
@@ -114,10 +117,15 @@ def read_lines(container: LexborNode, *, tidy: bool = False) -> list[str]:
     return lines
 
 
+def is_label(line: str) -> bool:
+    """Whether `line` is a label: short, ending with a colon."""
+    return line.endswith(":") and len(line) < _MAX_LABEL
+
+
 def _without_list_headings(lines: list[str], titled: list[bool], listed: list[bool]) -> list[str]:
-    """`lines` without the headings of dropped link lists ("Related topics",
-    "Read also"): news and blog pages print lists of teasers after the
-    article. At the end of the text, what is left under such a heading goes
+    """`lines` without the headings (and labels, `is_label`) of dropped link
+    lists ("Related topics", "Read also:"): news and blog pages print lists
+    of teasers after the article. At the end of the text, what is left under such a heading goes
     too when no line of it is a sentence (the teasers' dates and counters),
     and so does a heading with nothing under it."""
     kept: list[str] = []
