@@ -313,6 +313,18 @@ def test_photo_and_source_credit_lines_are_dropped(credit: str) -> None:
     assert extract(html).body == (LONG * 2).strip()
 
 
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "This entry was posted in News and tagged budget. Bookmark the permalink.",
+        "Dieser Eintrag wurde veröffentlicht in Aktuelles von Anna. Permanenter Link.",
+    ],
+)
+def test_blog_themes_post_footer_line_is_dropped(footer: str) -> None:
+    html = plain_page(f"<div class='story'><p>{LONG * 2}</p><div>{footer}</div></div>")
+    assert extract(html).body == (LONG * 2).strip()
+
+
 def test_link_lists_and_control_lines_are_dropped() -> None:
     html = plain_page(
         f"<div class='story'><p>{LONG * 2}</p><p>Advertisement</p>"

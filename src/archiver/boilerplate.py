@@ -152,7 +152,10 @@ CONTROL_LINE = re.compile(
     r")\W*$"
     # Photo and source credits: a label and a name or two.
     r"|^\(?(?:quelle|bildquelle|foto|fotos|photo|photos|credit|credits|crédits? photos?|source"
-    r"|fuente|foto ?credit|bild|image)\s*:.{0,60}$",
+    r"|fuente|foto ?credit|bild|image)\s*:.{0,60}$"
+    # The footer blog themes print under every post ("This entry was posted
+    # in News. Bookmark the permalink.").
+    r"|^(?:this entry was posted|dieser eintrag wurde veröffentlicht)\b.{0,200}$",
     re.I,
 )
 
