@@ -466,6 +466,29 @@ def test_article_split_over_text_modules_of_one_kind_is_read_whole() -> None:
     assert extract(html).body.split("\n") == [*first, second]
 
 
+def test_text_modules_of_one_kind_lose_the_headings_of_their_teaser_lists() -> None:
+    first = [f"Part {number}. {LONG * 2}".strip() for number in range(4)]
+    second = (
+        "The second module tells how the streets were chosen and when all of the work will end."
+    )
+    facts = "".join(
+        f"<li>Fact {number}: a number about the town budget this year</li>" for number in range(12)
+    )
+    teasers = "".join(
+        f"<li><a href='/{n}'>Another story about the town, {n}</a></li>" for n in range(5)
+    )
+
+    def module(text: str) -> str:
+        return f"<div class='module'><div class='inner'><div class='text'>{text}</div></div></div>"
+
+    html = plain_page(
+        f"<div class='page'>{module(''.join(f'<p>{part}</p>' for part in first))}"
+        f"<ul class='facts'>{facts}</ul>"
+        f"{module(f'<p>{second}</p><h3>Our other stories</h3><ul>{teasers}</ul>')}</div>"
+    )
+    assert extract(html).body.split("\n") == [*first, second]
+
+
 def test_text_modules_five_blocks_above_the_container_are_read_too() -> None:
     # Page builders wrap each row of the article in a column, a box and an
     # inner wrapper, so its rows of one kind sit five blocks above the text.

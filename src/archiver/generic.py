@@ -354,13 +354,14 @@ def _kind(name: str | None) -> str:
 
 
 def _read(blocks: list[LexborNode]) -> list[str]:
-    """The lines of `blocks`, each without its named boilerplate, from the
-    blocks that hold a sentence: a block of the same kind holding only short
-    lines is a meta box or a photo credit."""
+    """The lines of `blocks`, each without its named boilerplate and the
+    headings of its dropped teaser lists, from the blocks that hold a
+    sentence: a block of the same kind holding only short lines is a meta
+    box or a photo credit."""
     lines: list[str] = []
     for block in blocks:
         boilerplate.drop_boilerplate(block)
-        found = read_lines(block)
+        found = read_lines(block, tidy=True)
         if any(len(line) >= _MIN_LEAD for line in found):
             lines += found
     return lines
