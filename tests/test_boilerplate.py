@@ -56,6 +56,9 @@ def test_factored_pattern_finds_exactly_what_the_plain_word_list_finds(name: str
         "aria-hidden='true'",
         "role='navigation'",
         "role='complementary'",
+        "class='modal hide'",
+        "class='hidden'",
+        "class='box d-none'",
     ],
     ids=[
         "display-none",
@@ -65,6 +68,9 @@ def test_factored_pattern_finds_exactly_what_the_plain_word_list_finds(name: str
         "aria",
         "nav",
         "side",
+        "class-hide",
+        "class-hidden",
+        "class-d-none",
     ],
 )
 def test_hidden_and_chrome_roles_are_junk(attributes: str) -> None:
@@ -75,6 +81,15 @@ def test_hidden_and_chrome_roles_are_junk(attributes: str) -> None:
 
 def test_visible_styles_and_other_roles_stay() -> None:
     body = body_of(f"<div style='display: block' role='main'><p>{TEXT}</p></div>")
+    boilerplate.drop_junk(body)
+    assert TEXT.strip() in body.text()
+
+
+@pytest.mark.parametrize(
+    "name", ["d-none d-md-block", "hidden md:block", "hidden-xs", "hide-on-print"]
+)
+def test_classes_that_show_an_element_on_some_screens_are_not_junk(name: str) -> None:
+    body = body_of(f"<div class='{name}'><p>{TEXT}</p></div>")
     boilerplate.drop_junk(body)
     assert TEXT.strip() in body.text()
 

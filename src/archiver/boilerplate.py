@@ -60,6 +60,12 @@ JUNK_TAGS = frozenset(
 )
 # ARIA roles of page chrome: menus, sidebars, the page footer, pop-ups.
 JUNK_ROLES = frozenset({"navigation", "complementary", "contentinfo", "dialog", "alert"})
+# Utility classes that hide an element (Bootstrap's "d-none", "hidden" and
+# "hide", and the same words in other frameworks): a closed dialog or a
+# template of the page, which may hold more paragraphs than the article.
+# With a class that shows it again at some width ("d-md-block", Tailwind's
+# "md:block") the element is visible on some screens, and stays.
+_HIDDEN_CLASSES = frozenset({"hide", "hidden", "d-none"})
 # The page's own header and footer (today's date, name days, contacts); an
 # article's header or footer, inside <article> or <main>, stays.
 _CHROME_TAGS = frozenset({"header", "footer"})
@@ -71,6 +77,7 @@ _JUNK = ", ".join(
         *sorted(JUNK_TAGS),
         *sorted(_CHROME_TAGS),
         *("[hidden]", "[aria-hidden]", "[role]", "[style]"),
+        *(f".{name}" for name in sorted(_HIDDEN_CLASSES)),
     )
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -96,9 +103,9 @@ BOILERPLATE_WORDS = (
     *("sponsor", "pagination", "pager", "navbar", "skip-link", "site-header", "site-footer"),
     *("masthead", "popup", "modal", "byline", "author", "post-meta", "entry-meta"),
     *("article-meta", "tags", "toolbar", "print", "gallery", "slideshow", "carousel"),
-    *("lightbox", "caption", "credit", "rating", "login", "search", "most-popular"),
+    *("lightbox", "caption", "credit", "copyright", "rating", "login", "search"),
     *("trending", "read-more", "readmore", "sr-only", "visually-hidden", "screen-reader"),
-    *("top-bar", "topbar"),
+    *("most-popular", "top-bar", "topbar"),
     # Latvian portals: name days and weather in the page chrome.
     *("nameday", "vardadien", "weather", "laikapstak"),
 )
@@ -154,12 +161,27 @@ _JUNK_IDS = tag_ids(JUNK_TAGS)
 _CHROME_IDS = tag_ids(_CHROME_TAGS)
 _WRAPPER_IDS = tag_ids(_WRAPPER_TAGS)
 
-# Whole lines that are controls or labels, in the languages the archive meets.
+# Whole lines that are controls or labels, in the languages the archive meets,
+# and photo or source credits ("Quelle: dpa", "Crédits photos : X").
 CONTROL_LINE = re.compile(
     r"^(?:advertisement|anzeige|reklāma|reklama|share|share this|share this article"
     r"|read more|lasīt vairāk|vairāk|drukāt|drukājama versija|tulkot|print|email|e-mail"
     r"|tweet|facebook|twitter|linkedin|whatsapp|pinterest|close|caption|back to top"
-    r"|continue reading|related|related articles|see also|skatīt arī)\W*$",
+    r"|continue reading|related|related articles|see also|skatīt arī"
+    r"|table of contents|you may also like|more on this topic"
+    r"|lesen sie auch|mehr zum thema|siehe auch|weiterlesen|verwandte artikel|verwandte themen"
+    r"|ähnliche artikel|schon gelesen|das könnte sie auch interessieren|inhaltsverzeichnis"
+    r"|teilen|werbung"
+    r"|lea también|lee también|vea también|le puede interesar|te puede interesar"
+    r"|noticias relacionadas|publicidad|compartir|leer más"
+    r"|lire aussi|à lire aussi|voir aussi|articles similaires|partager|publicité|lire la suite"
+    r")\W*$"
+    # Photo and source credits: a label and a name or two.
+    r"|^\(?(?:quelle|bildquelle|foto|fotos|photo|photos|credit|credits|crédits? photos?|source"
+    r"|fuente|foto ?credit|bild|image)\s*:.{0,60}$"
+    # The footer blog themes print under every post ("This entry was posted
+    # in News. Bookmark the permalink.").
+    r"|^(?:this entry was posted|dieser eintrag wurde veröffentlicht)\b.{0,200}$",
     re.I,
 )
 
@@ -241,10 +263,20 @@ def paragraph_chars(node: LexborNode) -> int:
 def _is_hidden(attributes: dict[str, str | None]) -> bool:
     if "hidden" in attributes or attributes.get("aria-hidden") == "true":
         return True
+    name = attributes.get("class")
+    if name and _hidden_by_class(name.split()):
+        return True
     if attributes.get("role") in JUNK_ROLES:
         return True
     style = attributes.get("style")
     return style is not None and _HIDDEN_STYLE.search(style) is not None
+
+
+def _hidden_by_class(names: list[str]) -> bool:
+    """Whether the class `names` hide an element on every screen."""
+    return not _HIDDEN_CLASSES.isdisjoint(names) and not any(
+        ":" in name or (name.startswith("d-") and name != "d-none") for name in names
+    )
 
 
 def _inside(node: LexborNode, tags: frozenset[str]) -> bool:
@@ -304,8 +336,10 @@ def drop_boilerplate(container: LexborNode, base: LexborNode | None = None) -> N
     headline, whatever their size: a thread may outweigh the article (forty
     replies on a blog, a reply longer than the post on a forum). Without a
     `base`, they stay when they hold most of the container or of its
-    paragraphs. The other words go unless the block, or the blocks sharing
-    its word, hold half of the container.
+    paragraphs, and so do the ones inside them: with no base outside the
+    thread, the page is the thread (live blogs name each entry "comment").
+    The other words go unless the block, or the blocks sharing its word,
+    hold half of the container.
     """
     whole = len(container.text())
     top = container.mem_id
@@ -329,6 +363,7 @@ def drop_boilerplate(container: LexborNode, base: LexborNode | None = None) -> N
         members.add(node.mem_id)
     weak: list[tuple[LexborNode, str, int]] = []
     removed = False
+    wrappers: set[int] = set()
     for node, word, length in named:
         if word not in _STRONG_WORDS:
             weak.append((node, word, length))
@@ -345,7 +380,9 @@ def drop_boilerplate(container: LexborNode, base: LexborNode | None = None) -> N
         if base is None and (
             length >= _STRONG_WRAPPER_SHARE * whole
             or (word not in _CONSENT_WORDS and page.holds_most(node))
+            or _inside_any(node, wrappers)
         ):
+            wrappers.add(node.mem_id)
             continue
         node.decompose()
         removed = True
@@ -360,6 +397,15 @@ def drop_boilerplate(container: LexborNode, base: LexborNode | None = None) -> N
         if node.parent is None or max(length, groups.get(word, 0)) >= _WRAPPER_SHARE * whole:
             continue
         node.decompose()
+
+
+def _inside_any(node: LexborNode, ancestors: set[int]) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id in ancestors:
+            return True
+        parent = parent.parent
+    return False
 
 
 def drop_named(root: LexborNode) -> None:

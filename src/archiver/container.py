@@ -25,6 +25,11 @@ _TEXT_BLOCKS = "div, td, section, article"
 _MIN_PARAGRAPH = 25
 # Below this much paragraph text, text blocks without <p> are scored too.
 _FEW_PARAGRAPHS = 1000
+# When no element holds this much paragraph text of its own, the text is
+# spread one paragraph per box (slideshows, one paragraph per slide, or
+# a page-builder row per paragraph): the grandparents of paragraphs, which
+# hold the boxes, are candidates too.
+_THIN_TEXT = 500
 # A candidate named as boilerplate (a modal, an author box) keeps this share
 # of its score: its ancestors are not discounted, as the words name wrappers
 # of the article too.
@@ -77,6 +82,7 @@ def find_container(body: LexborNode) -> tuple[LexborNode, LexborNode | None]:
     """
     chars: dict[int, int] = {}
     direct: dict[int, int] = {}
+    near: dict[int, int] = {}
     nodes: dict[int, LexborNode] = {}
     paragraphs: list[LexborNode] = []
     broken: dict[int, LexborNode] = {}
@@ -85,21 +91,17 @@ def find_container(body: LexborNode) -> tuple[LexborNode, LexborNode | None]:
             paragraphs.append(node)
         elif (parent := node.parent) is not None and parent.tag_id not in _PARAGRAPH_IDS:
             broken[parent.mem_id] = parent
-    found = _score_paragraphs(paragraphs, chars, direct, nodes, deep=True)
+    found = _score_paragraphs(paragraphs, chars, direct, near, nodes, deep=True)
     if found < _FEW_PARAGRAPHS:
-        found += _score_paragraphs(body.css(_TEXT_BLOCKS), chars, direct, nodes, deep=False)
+        found += _score_paragraphs(body.css(_TEXT_BLOCKS), chars, direct, near, nodes, deep=False)
     else:
         # Text split by <br> in a <div> on a page whose <p>s are elsewhere
         # (an "about us" box in the footer): the blocks holding <br>s are
         # paragraphs too.
-        found += _score_paragraphs(list(broken.values()), chars, direct, nodes, deep=False)
-    scores: list[tuple[float, int]] = []
-    for key, own in direct.items():
-        score = float(own)
-        if boilerplate.is_named_boilerplate(nodes[key]):
-            score *= _BOILERPLATE_DISCOUNT
-        scores.append((score, key))
-    scores.sort(reverse=True)
+        found += _score_paragraphs(list(broken.values()), chars, direct, near, nodes, deep=False)
+    scores = _candidates(direct, nodes)
+    if scores and scores[0][0] < _THIN_TEXT:
+        scores = sorted(scores + _candidates(near, nodes), key=_by_score)
     # The best base not inside a comment thread or a related-articles list
     # (a reply longer than the post on forums, a teaser wall on blogs).
     # Asked of the few best only: reading every element's name costs more
@@ -141,6 +143,26 @@ def find_container(body: LexborNode) -> tuple[LexborNode, LexborNode | None]:
     return best, base
 
 
+def _candidates(held: dict[int, int], nodes: dict[int, LexborNode]) -> list[tuple[float, int]]:
+    """(score, key) of the elements in `held`, best first; one named as
+    boilerplate keeps a share of its paragraph text."""
+    scores: list[tuple[float, int]] = []
+    for key, own in held.items():
+        score = float(own)
+        if boilerplate.is_named_boilerplate(nodes[key]):
+            score *= _BOILERPLATE_DISCOUNT
+        scores.append((score, key))
+    scores.sort(key=_by_score)
+    return scores
+
+
+def _by_score(candidate: tuple[float, int]) -> float:
+    """Sort key, best first; candidates with the same score keep their
+    order (document order, nearest holders first), never that of their
+    memory addresses, which changes from run to run."""
+    return -candidate[0]
+
+
 def _siblings_text_length(node: LexborNode) -> int:
     """The length of the text of the nodes beside `node` (text nodes included)."""
     length = 0
@@ -159,12 +181,13 @@ def _score_paragraphs(
     paragraphs: list[LexborNode],
     chars: dict[int, int],
     direct: dict[int, int],
+    near: dict[int, int],
     nodes: dict[int, LexborNode],
     *,
     deep: bool,
 ) -> int:
     """Credit each paragraph's own (non-link) text to its nearest ancestors,
-    and to the nearest one alone in `direct`."""
+    to the nearest one alone in `direct`, and to the next one in `near`."""
     total = 0
     # The ancestors credited from each element, read once: paragraphs share
     # their parents.
@@ -191,10 +214,11 @@ def _score_paragraphs(
         chain = chains.get(holder.mem_id)
         if chain is None:
             chain = chains[holder.mem_id] = _ancestors(holder)
-        if chain:
-            key = chain[0][0]
-            direct[key] = direct.get(key, 0) + length
-        for key, ancestor in chain:
+        for level, (key, ancestor) in enumerate(chain):
+            if level == 0:
+                direct[key] = direct.get(key, 0) + length
+            elif level == 1:
+                near[key] = near.get(key, 0) + length
             if key in chars:
                 chars[key] += length
             else:

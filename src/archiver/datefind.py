@@ -352,14 +352,24 @@ def node_date(node: LexborNode, zone: dt.tzinfo | None = None) -> dt.date | None
 
 
 def text_date(lines: tuple[str, ...] | list[str]) -> dt.date | None:
-    """The date in the article's own lines: last short date line, else first date."""
-    for line in reversed(lines[-4:]):
-        if len(line) <= 60:
+    """The date in the article's own lines: last short date line, else first date.
+
+    A date line under a label ("Video verfügbar bis:") is what the label
+    says, not the article's date (publication labels are read before, by
+    `labelled_date`).
+    """
+
+    def labelled(at: int) -> bool:
+        return at > 0 and lines[at - 1].endswith(":")
+
+    for at in range(len(lines) - 1, max(-1, len(lines) - 5), -1):
+        line = lines[at]
+        if len(line) <= 60 and not labelled(at):
             found = dates.parse_date(line)
             if found is not None:
                 return found
-    for line in lines[:3]:
-        found = dates.parse_date(line) if len(line) <= 80 else None
+    for at, line in enumerate(lines[:3]):
+        found = dates.parse_date(line) if len(line) <= 80 and not labelled(at) else None
         if found is not None:
             return found
     for line in lines[:2]:

@@ -30,7 +30,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver import boilerplate, datefind, dates
 from archiver.container import find_container
-from archiver.textlines import SENTENCE, read_lines, without_repeats
+from archiver.textlines import SENTENCE, is_label, read_lines, without_repeats
 
 __all__ = ["GenericArticle", "extract_generic", "page_title"]
 
@@ -117,6 +117,11 @@ def extract_generic(tree: LexborHTMLParser) -> GenericArticle:
     if lines and title and _same_text(lines[0], title):
         lines.pop(0)
     lines = without_repeats(lines)
+    # A short label ending the text ("Das könnte Sie auch interessieren:")
+    # stood over what was dropped: a teaser list, a form, an embed. A
+    # sentence ending with a colon may introduce a list of the article.
+    while len(lines) > 1 and is_label(lines[-1]):
+        lines.pop()
     if len(embedded) > sum(map(len, lines)) and sum(map(len, lines)) < _SHORT_BODY:
         lines = [line for line in map(_clean, embedded.split("\n")) if line]
     return GenericArticle(
@@ -249,17 +254,20 @@ def _find_key(data: object, key: str) -> str:
 
 # How far above the container a headline may sit for the text between them
 # to be the article's lead, and how long a line of it must be (bylines,
-# datelines and "reading time" lines are shorter).
-_LEAD_DEPTH = 4
+# datelines and "reading time" lines are shorter). Page builders nest the
+# text six or seven blocks below the article's header (a row, a column, a
+# wrapper, a text widget, its inner wrapper), and put a lead or a first
+# section of the text in a row of its own between them.
+_LEAD_DEPTH = 7
 _MIN_LEAD = SENTENCE
 
 
 def _lead(container: LexborNode) -> list[str]:
-    """The long lines between the page's <h1> and `container`, when the <h1>
-    is near it: news sites print the lead (a "standfirst", an intro box, a
-    subtitle <h2>) next to the headline in the article's header, and the
-    container starts below it. Only what comes before the container, in
-    its few nearest ancestors, is read.
+    """The long lines between the page's <h1> (`_headline_in`) and
+    `container`, when the <h1> is near it: news sites print the lead (a
+    "standfirst", an intro box, a subtitle <h2>) next to the headline in the
+    article's header, and the container starts below it. Only what comes
+    before the container, in its few nearest ancestors, is read.
     """
     zone: list[LexborNode] = []
     node = container
@@ -270,8 +278,9 @@ def _lead(container: LexborNode) -> list[str]:
         before: list[LexborNode] = []
         sibling = node.prev
         while sibling is not None:
-            if sibling.tag == "h1" or (sibling.tag != "-text" and sibling.css_first("h1")):
-                heading = read_lines(sibling.css_first("h1") or sibling)
+            headline = _headline_in(sibling)
+            if headline is not None:
+                heading = read_lines(headline)
                 lines: list[str] = []
                 for block in (sibling, *reversed(before), *zone):
                     if not boilerplate.is_named_boilerplate(block):
@@ -288,13 +297,29 @@ def _lead(container: LexborNode) -> list[str]:
     return []
 
 
-# How far above the container its blocks of the same kind are looked for.
-_KIN_DEPTH = 3
+def _headline_in(node: LexborNode) -> LexborNode | None:
+    """The headline `node` is or holds: an <h1>, or in an article's own
+    <header> (the page's is gone by now) its first heading of any rank."""
+    tag = node.tag
+    if tag == "h1":
+        return node
+    if tag == "-text":
+        return None
+    found = node.css_first("h1")
+    if found is None and tag == "header":
+        found = node.css_first("h2, h3")
+    return found
+
+
+# How far above the container its blocks of the same kind are looked for:
+# page builders wrap each row of an article in a column, a box and an inner
+# wrapper or two.
+_KIN_DEPTH = 5
 
 
 def _same_kind(container: LexborNode) -> tuple[list[LexborNode], list[LexborNode]]:
     """The blocks before and after `container` (or one of its nearest
-    ancestors) that share its tag and class: page builders and CMS "text
+    ancestors) that share its tag and class (`_kind`): page builders and CMS "text
     modules" put each section of an article in a block of its own, deep
     enough that the container's growth does not reach them, and forums and
     Q&A pages print each post so."""
@@ -303,7 +328,7 @@ def _same_kind(container: LexborNode) -> tuple[list[LexborNode], list[LexborNode
         parent = node.parent
         if parent is None or node.tag in ("body", "html"):
             break
-        kind = node.attributes.get("class")
+        kind = _kind(node.attributes.get("class"))
         if kind:
             before: list[LexborNode] = []
             after: list[LexborNode] = []
@@ -311,7 +336,7 @@ def _same_kind(container: LexborNode) -> tuple[list[LexborNode], list[LexborNode
             for child in parent.iter():
                 if child.mem_id == node.mem_id:
                     seen = True
-                elif child.tag == node.tag and child.attributes.get("class") == kind:
+                elif child.tag == node.tag and _kind(child.attributes.get("class")) == kind:
                     (after if seen else before).append(child)
             if before or after:
                 return before, after
@@ -319,14 +344,27 @@ def _same_kind(container: LexborNode) -> tuple[list[LexborNode], list[LexborNode
     return [], []
 
 
+# The generated part of a class name: page builders and CMSs number their
+# blocks ("elementor-element-73c1", "cms-92188"). Runs of three or more hex
+# digits only, so that "col-md-8" and "col-md-4" stay two kinds.
+_GENERATED = re.compile(r"(?=[0-9a-f]*[0-9])[0-9a-f]{3,}")
+
+
+def _kind(name: str | None) -> str:
+    """A block's kind: its class with the generated numbers left out, so the
+    rows of one page builder share it."""
+    return _GENERATED.sub("#", name) if name else ""
+
+
 def _read(blocks: list[LexborNode]) -> list[str]:
-    """The lines of `blocks`, each without its named boilerplate, from the
-    blocks that hold a sentence: a block of the same kind holding only short
-    lines is a meta box or a photo credit."""
+    """The lines of `blocks`, each without its named boilerplate and the
+    headings of its dropped teaser lists, from the blocks that hold a
+    sentence: a block of the same kind holding only short lines is a meta
+    box or a photo credit."""
     lines: list[str] = []
     for block in blocks:
         boilerplate.drop_boilerplate(block)
-        found = read_lines(block)
+        found = read_lines(block, tidy=True)
         if any(len(line) >= _MIN_LEAD for line in found):
             lines += found
     return lines

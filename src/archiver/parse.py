@@ -20,7 +20,7 @@ from archiver.models import Article, Link, Page, ParseResult
 from archiver.sources import Profile, find_profile
 
 # Bump when a change to parsing changes what pages give; `reparse` records it.
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 
 _BLOCK_TAGS = frozenset(
     [
@@ -332,9 +332,13 @@ def _signature(lines: list[str]) -> tuple[str | None, dt.date | None]:
             break
         last = lines[-1]
         found = dates.parse_date(last) if len(last) <= 40 else None
+        # A date under a label ("Video verfügbar bis:") is what the label
+        # says; a publication label is read before (`datefind.labelled_date`).
+        labelled = len(lines) > 1 and lines[-2].endswith(":")
         if (
             found is not None
             and published is None
+            and not labelled
             and len(re.sub(r"[\d.\s/:,\[\]-]", "", last)) < 20
         ):
             published = found

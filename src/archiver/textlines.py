@@ -16,7 +16,7 @@ from archiver import boilerplate
 from archiver.boilerplate import tag_ids
 from archiver.container import BLOCK_TAGS as _BLOCK_TAGS
 
-__all__ = ["SENTENCE", "read_lines", "without_repeats"]
+__all__ = ["SENTENCE", "is_label", "read_lines", "without_repeats"]
 
 _SKIP_TAGS = frozenset(
     (
@@ -35,7 +35,12 @@ _CELL_IDS = tag_ids(_CELL_TAGS)
 _HEADING_IDS = tag_ids(_HEADING_TAGS)
 (_LINK_ID,) = tag_ids(["a"])
 (_TEXT_ID,) = tag_ids(["-text"])
-_ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+_ANY_SPACE = re.compile(r"\s+")
+# Spaces other than ASCII ones: no-break (U+00A0), narrow no-break (U+202F),
+# the typographic spaces (U+2000-U+200A), ideographic (U+3000). Generic
+# bodies read them as plain spaces, which is what a reader searching the
+# text types; site profiles keep them (`parse.text_lines`).
+_UNICODE_SPACE = re.compile(r"[^\S \t\n\r\f\v]")
 # Lines shorter than this may repeat (table cells, list numbers).
 _MIN_REPEAT = 20
 # A block whose text is at least this share link text is a link list
@@ -44,6 +49,9 @@ _LINK_LIST_SHARE = 0.7
 # A line this long is a sentence: bylines, datelines, credits and the dates
 # and counters of teasers are shorter.
 SENTENCE = 80
+# A line shorter than this ending with a colon is a label ("Kontakt:",
+# "Read more on this:"), which heads what follows as a heading does.
+_MAX_LABEL = 45
 
 
 def read_lines(container: LexborNode, *, tidy: bool = False) -> list[str]:
@@ -72,7 +80,7 @@ def read_lines(container: LexborNode, *, tidy: bool = False) -> list[str]:
         if not line:
             return
         if _needs_collapse(line):
-            line = _ASCII_SPACE.sub(" ", line)
+            line = _ANY_SPACE.sub(" ", line)
         if boilerplate.CONTROL_LINE.match(line):
             return
         if links >= _LINK_LIST_SHARE * len(line):
@@ -80,7 +88,7 @@ def read_lines(container: LexborNode, *, tidy: bool = False) -> list[str]:
                 listed[-1] = True
             return
         lines.append(line)
-        titled.append(current in headings)
+        titled.append(current in headings or is_label(line))
         listed.append(False)
 
     current = top
@@ -140,10 +148,15 @@ def read_lines(container: LexborNode, *, tidy: bool = False) -> list[str]:
     return lines
 
 
+def is_label(line: str) -> bool:
+    """Whether `line` is a label: short, ending with a colon."""
+    return line.endswith(":") and len(line) < _MAX_LABEL
+
+
 def _without_list_headings(lines: list[str], titled: list[bool], listed: list[bool]) -> list[str]:
-    """`lines` without the headings of dropped link lists ("Related topics",
-    "Read also"): news and blog pages print lists of teasers after the
-    article. At the end of the text, what is left under such a heading goes
+    """`lines` without the headings (and labels, `is_label`) of dropped link
+    lists ("Related topics", "Read also:"): news and blog pages print lists
+    of teasers after the article. At the end of the text, what is left under such a heading goes
     too when no line of it is a sentence (the teasers' dates and counters),
     and so does a heading with nothing under it."""
     kept: list[str] = []
@@ -169,7 +182,7 @@ def _without_list_headings(lines: list[str], titled: list[bool], listed: list[bo
 
 
 def _needs_collapse(line: str) -> bool:
-    """Whether `line` has a run of ASCII whitespace other than one space
+    """Whether `line` has whitespace other than single ASCII spaces
     (substring tests are much cheaper than the substitution they avoid)."""
     return (
         "  " in line
@@ -178,6 +191,7 @@ def _needs_collapse(line: str) -> bool:
         or "\r" in line
         or "\f" in line
         or ("\v" in line)
+        or (not line.isascii() and _UNICODE_SPACE.search(line) is not None)
     )
 
 
