@@ -179,13 +179,17 @@ class SourceCrawl:
             if listing is None:
                 return shown
             pages += 1
-            known_before = [self.known(u) for u in listing.article_urls]
-            for article_url, known in zip(listing.article_urls, known_before, strict=True):
+            keys = [discover.canonical_key(u, self.source) for u in listing.article_urls]
+            known_before = [
+                self.known(u, key) for u, key in zip(listing.article_urls, keys, strict=True)
+            ]
+            for article_url, key, known in zip(
+                listing.article_urls, keys, known_before, strict=True
+            ):
                 if not known:
                     # Fetch without tracking parameters and repeated keys: same page, and
                     # the conditional-GET cache is not split across noise variants.
                     self._archive_article(urls.clean(article_url))
-                key = discover.canonical_key(article_url, self.source)
                 article_id = self.store.find_article_id((key,))
                 if article_id is not None and article_id not in shown:
                     shown.append(article_id)
@@ -296,11 +300,15 @@ class SourceCrawl:
         ):
             self._archive_article(url)
 
-    def known(self, url: str) -> bool:
-        """Archived before (under any URL variant), or fetched before and not an article."""
+    def known(self, url: str, key: str | None = None) -> bool:
+        """Archived before (under any URL variant), or fetched before and not an article.
+
+        `key` is the URL's canonical key when the caller has it already.
+        """
         if self.store.cached_page_id(urls.clean(url)) is not None:
             return True
-        key = discover.canonical_key(url, self.source)
+        if key is None:
+            key = discover.canonical_key(url, self.source)
         return self.store.find_article_id((key,)) is not None
 
     def fetch(self, url: str) -> Page:
