@@ -107,6 +107,30 @@ def test_an_articles_check_and_recovery_land_with_it_or_not_at_all(
     assert archive.db.execute("SELECT count(*) FROM revisits").fetchone()[0] == 0
 
 
+def test_a_walk_cut_between_a_pages_last_article_and_the_next_page_resumes_past_it(
+    generated: FixtureSite, archive: Store, old_cms: tuple[Source, ...], monkeypatch: Any
+) -> None:
+    # Where a kill between two commits can leave a walk: every article of page 2
+    # stored, the walk not yet moved on to page 3. All of page 2 is known now,
+    # yet the next run must go on to page 3.
+    advance = archive.advance_frontier
+
+    def cut(source: str, done: str, next_url: str | None) -> None:
+        if done.endswith("page=2"):
+            raise StoreError("killed")
+        advance(source, done, next_url)
+
+    monkeypatch.setattr(archive, "advance_frontier", cut)
+    with pytest.raises(StoreError, match="killed"):
+        crawl_once(generated, archive, old_cms, revisit=0)
+    assert archive.article_count() == 2 * PER_PAGE
+    assert [url[-6:] for url in archive.frontier("kekava-old")] == ["page=2"]
+    monkeypatch.setattr(archive, "advance_frontier", advance)
+    crawl_once(generated, archive, old_cms, revisit=0)
+    assert archive.article_count() == ARTICLES
+    assert archive.frontier("kekava-old") == []
+
+
 class _Closing(httpx.SyncByteStream):
     def __init__(self, stream: httpx.SyncByteStream, closed: Callable[[], None]) -> None:
         self.stream, self.closed = stream, closed

@@ -132,8 +132,9 @@ class SourceCrawl:
         try:
             for start_url in self.source.start_urls:
                 self._walk(start_url, start=True)
-            for url in unfinished:
-                self._walk(url)  # finish walks an earlier run could not
+            for url in unfinished:  # finish walks an earlier run could not
+                if url in self.store.frontier(name):  # (not finished by the walks above)
+                    self._walk(url, resumed=True)
             for feed_url in self.source.feeds:
                 self._read_feed(feed_url)
             for sitemap_url in self.source.sitemaps:
@@ -155,19 +156,22 @@ class SourceCrawl:
             **dataclasses.asdict(self.counts),
         )
 
-    def _walk(self, url: str | None, *, start: bool = False) -> None:
+    def _walk(self, url: str | None, *, start: bool = False, resumed: bool = False) -> None:
         """Walk listing pages newest first, stopping after a page of known articles.
 
         The page being worked on stays in the store's listing frontier until
         all its articles are handled, so a walk cut short by a failing page,
         the page budget or a killed process resumes there on the next run.
-        A walk from a `start` URL also looks for articles gone from it.
+        A `resumed` walk goes past its first page even when all of that page
+        is known: the walk may have been cut after the page's last article
+        and before the move to the next page. A walk from a `start` URL also
+        looks for articles gone from it.
         """
-        shown = self._walk_pages(url)
+        shown = self._walk_pages(url, resumed=resumed)
         if start and url is not None and shown:
             self._note_listed(url, shown)
 
-    def _walk_pages(self, url: str | None) -> list[int]:
+    def _walk_pages(self, url: str | None, *, resumed: bool = False) -> list[int]:
         """The walk itself; returns the archived articles the pages showed, in listing order."""
         pages = 0
         shown: list[int] = []
@@ -194,7 +198,8 @@ class SourceCrawl:
                 if article_id is not None and article_id not in shown:
                     shown.append(article_id)
             # Everything on this page archived before: older pages are too.
-            next_url = None if all(known_before) else listing.next_url
+            stop = all(known_before) and not (resumed and pages == 1)
+            next_url = None if stop else listing.next_url
             # The next page enters the frontier in the same transaction that the
             # current one leaves it: a kill in between cannot lose the rest.
             self.store.advance_frontier(self.source.name, url, next_url)
