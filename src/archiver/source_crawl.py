@@ -383,8 +383,8 @@ class SourceCrawl:
             return
         self.failed.pop(url, None)
         result = None if page.not_modified else parse.parse_page(page)
-        # One commit per article: the fetch's bookkeeping (failure cleared, check
-        # noted) lands with the page and article it brought, or none of it does.
+        # One unit of work per article: the fetch's bookkeeping (failure cleared,
+        # check noted) lands with the page and article it brought, or none of it does.
         with self.store.transaction():
             if self.store.clear_failure(url):
                 self.counts.recovered += 1

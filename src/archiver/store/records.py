@@ -43,7 +43,7 @@ class Tuning:
 # pages count as the process's resident memory, so it grows with the archive.
 FOR_SEARCH = Tuning(mmap_bytes=1 << 30, cache_kib=65_536)
 
-# A crawl writes one article per transaction and reads little: a few index
+# A crawl writes an article per unit of work and reads little: a few index
 # pages per URL. No mmap and an 8 MB cache keep its memory flat however big
 # the archive (and per thread of a concurrent crawl). `synchronous=NORMAL`
 # drops the fsync of each commit: in WAL mode the archive stays consistent
