@@ -254,7 +254,8 @@ def table_rows(db: Path) -> dict[str, dict[int, str]]:
         name
         for (name,) in store.db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'crawls'"
-            " AND name NOT LIKE 'articles_fts%' AND name NOT LIKE 'sqlite_%'"
+            " AND name NOT LIKE 'articles_fts%' AND name NOT LIKE 'attachments_fts%'"
+            " AND name NOT LIKE 'sqlite_%'"
         )
     ]
     rows = {

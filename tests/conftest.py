@@ -15,7 +15,7 @@ from archiver.config import default_config_path, load_config
 from archiver.fetch import Fetcher, FetchSettings, make_client
 from archiver.fixture_site import FixtureSite, fixtures_dir, serve_fixture_site
 from archiver.models import CrawlReport, Source
-from archiver.store import Store
+from archiver.store import GroupCommit, Store
 
 FIXTURES = fixtures_dir()
 
@@ -118,6 +118,7 @@ def crawl_once(
     revisit_hours: float = 20.0,
     attachment_max_bytes: int = 25_000_000,
     workers: int = 1,
+    grouping: GroupCommit | None = None,
     **settings: Any,
 ) -> CrawlReport:
     """One crawl of `sources` against `site` into `store`, no waits, own client."""
@@ -130,7 +131,14 @@ def crawl_once(
             revisit_hours=revisit_hours,
             attachment_max_bytes=attachment_max_bytes,
         )
-        return crawl.crawl(sources, store=store, fetcher=fetcher, policy=policy, workers=workers)
+        return crawl.crawl(
+            sources,
+            store=store,
+            fetcher=fetcher,
+            policy=policy,
+            workers=workers,
+            grouping=grouping,
+        )
 
 
 def article_fields(store: Store) -> set[tuple[object, ...]]:

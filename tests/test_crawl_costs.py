@@ -1,5 +1,5 @@
-"""What a crawl costs, and what it may not skimp on: one commit per article; one request
-at a time per host, in order, with the delay."""
+"""What a crawl costs, and what it may not skimp on: commits of whole articles, grouped;
+one request at a time per host, in order, with the delay."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from archiver.errors import StoreError
 from archiver.fetch import Fetcher, routed_transport
 from archiver.fixture_site import FixtureSite, serve_fixture_site
 from archiver.models import Source
-from archiver.store import FOR_CRAWL, SaveOutcome, Store
+from archiver.store import FOR_CRAWL, GroupCommit, SaveOutcome, Store
 from conftest import crawl_once, quiet_settings
 from sitegen import FIRST_LID, PER_PAGE, has_attachment, write_site
 
@@ -57,17 +57,31 @@ def commits_during(store: Store) -> list[str]:
     return seen
 
 
-def test_each_new_article_costs_one_commit(
+def test_each_new_article_costs_at_most_one_commit(
     generated: FixtureSite, archive: Store, old_cms: tuple[Source, ...]
 ) -> None:
     commits = commits_during(archive)
-    (report,) = crawl_once(generated, archive, old_cms, revisit=0).sources
+    # Every unit of work commits on its own (each comes "slowly", max_gap 0).
+    alone = GroupCommit(max_gap=0.0)
+    (report,) = crawl_once(generated, archive, old_cms, revisit=0, grouping=alone).sources
     assert report.new_articles == ARTICLES
     # Besides the articles: per listing page its save, its failure cleared and
     # the frontier entered and left; per attached file one; per walk what its
     # listing showed; per run its start and end.
     assert report.attachments == sum(map(has_attachment, range(FIRST_LID, FIRST_LID + ARTICLES)))
     assert len(commits) <= ARTICLES + 4 * report.listing_pages + report.attachments + 1 + 2
+
+
+def test_a_crawl_on_one_connection_commits_articles_in_groups(
+    generated: FixtureSite, archive: Store, old_cms: tuple[Source, ...]
+) -> None:
+    commits = commits_during(archive)
+    never = GroupCommit(max_units=10, clock=lambda: 0.0)  # no time passes: count units only
+    (report,) = crawl_once(generated, archive, old_cms, revisit=0, grouping=never).sources
+    assert report.new_articles == ARTICLES
+    units = ARTICLES + 4 * report.listing_pages + report.attachments + 1
+    assert len(commits) <= units // 10 + 1 + 2  # the groups, what was left, the run's start and end
+    assert archive.article_count() == ARTICLES
 
 
 def test_an_articles_check_and_recovery_land_with_it_or_not_at_all(
@@ -91,6 +105,30 @@ def test_an_articles_check_and_recovery_land_with_it_or_not_at_all(
     # transaction held the article's page, its check and its recovery together.
     assert archive.pending_failures("kekava-old", max_attempts=5) == [(newest, "article")]
     assert archive.db.execute("SELECT count(*) FROM revisits").fetchone()[0] == 0
+
+
+def test_a_walk_cut_between_a_pages_last_article_and_the_next_page_resumes_past_it(
+    generated: FixtureSite, archive: Store, old_cms: tuple[Source, ...], monkeypatch: Any
+) -> None:
+    # Where a kill between two commits can leave a walk: every article of page 2
+    # stored, the walk not yet moved on to page 3. All of page 2 is known now,
+    # yet the next run must go on to page 3.
+    advance = archive.advance_frontier
+
+    def cut(source: str, done: str, next_url: str | None) -> None:
+        if done.endswith("page=2"):
+            raise StoreError("killed")
+        advance(source, done, next_url)
+
+    monkeypatch.setattr(archive, "advance_frontier", cut)
+    with pytest.raises(StoreError, match="killed"):
+        crawl_once(generated, archive, old_cms, revisit=0)
+    assert archive.article_count() == 2 * PER_PAGE
+    assert [url[-6:] for url in archive.frontier("kekava-old")] == ["page=2"]
+    monkeypatch.setattr(archive, "advance_frontier", advance)
+    crawl_once(generated, archive, old_cms, revisit=0)
+    assert archive.article_count() == ARTICLES
+    assert archive.frontier("kekava-old") == []
 
 
 class _Closing(httpx.SyncByteStream):

@@ -12,7 +12,7 @@ import pytest
 
 from archiver.charset import decode_body
 from archiver.errors import FetchError, RobotsDisallowed, TransientFetchError
-from archiver.fetch import Fetcher, make_client, parse_retry_after
+from archiver.fetch import Fetcher, host_key, make_client, parse_retry_after
 from archiver.fixture_site import Answer, FixtureSite, serve_fixture_site
 from archiver.models import Validators
 from conftest import quiet_settings
@@ -214,3 +214,32 @@ def test_retry_after_accepts_seconds_and_http_dates(
 ) -> None:
     now = dt.datetime(2026, 11, 25, 10, 0, 0, tzinfo=dt.UTC)
     assert parse_retry_after(header, now) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("https://Novads00.lv/pub/?a=1", "novads00.lv"),
+        ("https://a.lv:443/x", "a.lv"),
+        ("http://a.lv:80/", "a.lv"),
+        ("http://a.lv:8080/", "a.lv:8080"),
+        ("https://a.lv:80/", "a.lv:80"),
+        ("https://user:pw@a.lv/", "a.lv"),
+        ("https://ķekava.lv/x", "xn--ekava-n5a.lv"),
+        ("http://[::1]:8000/x", "[::1]:8000"),
+        ("http://[::1]/x", "[::1]"),
+    ],
+    ids=[
+        "case",
+        "https-port",
+        "http-port",
+        "other-port",
+        "crossed-port",
+        "userinfo",
+        "idn",
+        "ipv6-port",
+        "ipv6",
+    ],
+)
+def test_a_hosts_politeness_state_is_keyed_as_httpx_sends_the_host(url: str, key: str) -> None:
+    assert host_key(url) == key == httpx.URL(url).netloc.decode("ascii").lower()

@@ -4,7 +4,9 @@ A crawl walks each source's listing newest first and stops after the first
 listing page whose articles were all archived before this run. Articles on
 the pages it walks are fetched with conditional GET, so an unchanged known
 article costs one 304 and an edited one becomes a new version. Each article
-is committed in its own transaction; a URL that fails is recorded in
+is one unit of work (its page, article, versions, links and bookkeeping land
+together or not at all); a crawl on one connection commits the units in
+groups, a concurrent one each on its own. A URL that fails is recorded in
 `warnings` and the crawl goes on.
 
 This module runs the sources (concurrently by host group) and reports;
@@ -31,7 +33,7 @@ from archiver.models import (
     SourceReport,
 )
 from archiver.source_crawl import CrawlPolicy, Log, SourceCrawl, quiet
-from archiver.store import Store, Tuning
+from archiver.store import GroupCommit, Store, Tuning
 
 __all__ = [
     "BackfillReport",
@@ -53,6 +55,7 @@ def crawl(
     clock: Callable[[], float] = time.monotonic,
     policy: CrawlPolicy | None = None,
     workers: int = 1,
+    grouping: GroupCommit | None = None,
 ) -> CrawlReport:
     """Crawl each source into the store and report what happened per source.
 
@@ -60,7 +63,8 @@ def crawl(
     concurrently, each group in its own thread with its own database
     connection, sharing the fetcher (which keeps one connection and the
     delay per host): a slow or dead site does not hold up the others.
-    Reports keep the order of `sources`.
+    Reports keep the order of `sources`. A crawl in one thread commits its
+    units of work in groups, as `grouping` says (`Store.grouped_commits`).
     """
     policy = policy or CrawlPolicy()
     started = clock()
@@ -79,8 +83,10 @@ def crawl(
 
     try:
         if workers <= 1 or len(sources) <= 1:
-            for source in sources:
-                finished(SourceCrawl(source, store, fetcher, crawl_id, policy).run())
+            # The one writer: articles are committed in groups (whole articles each).
+            with store.grouped_commits(grouping or GroupCommit()):
+                for source in sources:
+                    finished(SourceCrawl(source, store, fetcher, crawl_id, policy).run())
         else:
             groups = host_groups(sources)
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="source") as pool:

@@ -277,7 +277,7 @@ def article_keys(page: Page, declared_canonical: str | None, source: Source) -> 
         candidates.append(declared_canonical)
     candidates += [page.final_url, page.url]
     keys: list[str] = []
-    for candidate in candidates:
+    for candidate in dict.fromkeys(candidates):  # the same URL is canonicalised once
         try:
             key = canonical_key(candidate, source)
         except ValueError:

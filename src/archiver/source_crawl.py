@@ -132,8 +132,9 @@ class SourceCrawl:
         try:
             for start_url in self.source.start_urls:
                 self._walk(start_url, start=True)
-            for url in unfinished:
-                self._walk(url)  # finish walks an earlier run could not
+            for url in unfinished:  # finish walks an earlier run could not
+                if url in self.store.frontier(name):  # (not finished by the walks above)
+                    self._walk(url, resumed=True)
             for feed_url in self.source.feeds:
                 self._read_feed(feed_url)
             for sitemap_url in self.source.sitemaps:
@@ -155,19 +156,22 @@ class SourceCrawl:
             **dataclasses.asdict(self.counts),
         )
 
-    def _walk(self, url: str | None, *, start: bool = False) -> None:
+    def _walk(self, url: str | None, *, start: bool = False, resumed: bool = False) -> None:
         """Walk listing pages newest first, stopping after a page of known articles.
 
         The page being worked on stays in the store's listing frontier until
         all its articles are handled, so a walk cut short by a failing page,
         the page budget or a killed process resumes there on the next run.
-        A walk from a `start` URL also looks for articles gone from it.
+        A `resumed` walk goes past its first page even when all of that page
+        is known: the walk may have been cut after the page's last article
+        and before the move to the next page. A walk from a `start` URL also
+        looks for articles gone from it.
         """
-        shown = self._walk_pages(url)
+        shown = self._walk_pages(url, resumed=resumed)
         if start and url is not None and shown:
             self._note_listed(url, shown)
 
-    def _walk_pages(self, url: str | None) -> list[int]:
+    def _walk_pages(self, url: str | None, *, resumed: bool = False) -> list[int]:
         """The walk itself; returns the archived articles the pages showed, in listing order."""
         pages = 0
         shown: list[int] = []
@@ -179,18 +183,23 @@ class SourceCrawl:
             if listing is None:
                 return shown
             pages += 1
-            known_before = [self.known(u) for u in listing.article_urls]
-            for article_url, known in zip(listing.article_urls, known_before, strict=True):
+            keys = [discover.canonical_key(u, self.source) for u in listing.article_urls]
+            known_before = [
+                self.known(u, key) for u, key in zip(listing.article_urls, keys, strict=True)
+            ]
+            for article_url, key, known in zip(
+                listing.article_urls, keys, known_before, strict=True
+            ):
                 if not known:
                     # Fetch without tracking parameters and repeated keys: same page, and
                     # the conditional-GET cache is not split across noise variants.
                     self._archive_article(urls.clean(article_url))
-                key = discover.canonical_key(article_url, self.source)
                 article_id = self.store.find_article_id((key,))
                 if article_id is not None and article_id not in shown:
                     shown.append(article_id)
             # Everything on this page archived before: older pages are too.
-            next_url = None if all(known_before) else listing.next_url
+            stop = all(known_before) and not (resumed and pages == 1)
+            next_url = None if stop else listing.next_url
             # The next page enters the frontier in the same transaction that the
             # current one leaves it: a kill in between cannot lose the rest.
             self.store.advance_frontier(self.source.name, url, next_url)
@@ -296,11 +305,15 @@ class SourceCrawl:
         ):
             self._archive_article(url)
 
-    def known(self, url: str) -> bool:
-        """Archived before (under any URL variant), or fetched before and not an article."""
+    def known(self, url: str, key: str | None = None) -> bool:
+        """Archived before (under any URL variant), or fetched before and not an article.
+
+        `key` is the URL's canonical key when the caller has it already.
+        """
         if self.store.cached_page_id(urls.clean(url)) is not None:
             return True
-        key = discover.canonical_key(url, self.source)
+        if key is None:
+            key = discover.canonical_key(url, self.source)
         return self.store.find_article_id((key,)) is not None
 
     def fetch(self, url: str) -> Page:
@@ -370,8 +383,8 @@ class SourceCrawl:
             return
         self.failed.pop(url, None)
         result = None if page.not_modified else parse.parse_page(page)
-        # One commit per article: the fetch's bookkeeping (failure cleared, check
-        # noted) lands with the page and article it brought, or none of it does.
+        # One unit of work per article: the fetch's bookkeeping (failure cleared,
+        # check noted) lands with the page and article it brought, or none of it does.
         with self.store.transaction():
             if self.store.clear_failure(url):
                 self.counts.recovered += 1

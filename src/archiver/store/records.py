@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import time
 import unicodedata
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -42,7 +43,7 @@ class Tuning:
 # pages count as the process's resident memory, so it grows with the archive.
 FOR_SEARCH = Tuning(mmap_bytes=1 << 30, cache_kib=65_536)
 
-# A crawl writes one article per transaction and reads little: a few index
+# A crawl writes an article per unit of work and reads little: a few index
 # pages per URL. No mmap and an 8 MB cache keep its memory flat however big
 # the archive (and per thread of a concurrent crawl). `synchronous=NORMAL`
 # drops the fsync of each commit: in WAL mode the archive stays consistent
@@ -50,6 +51,17 @@ FOR_SEARCH = Tuning(mmap_bytes=1 << 30, cache_kib=65_536)
 # commits, leaving the archive as a crawl killed a little earlier would; the
 # next run resumes from there (tests/test_chaos.py kills crawls at random).
 FOR_CRAWL = Tuning(mmap_bytes=0, cache_kib=8_192, synchronous="NORMAL")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupCommit:
+    """When `Store.grouped_commits` commits: every `max_units` units, after `max_seconds`,
+    or after a unit that came `max_gap` seconds or more after the one before."""
+
+    max_units: int = 200
+    max_seconds: float = 0.5
+    max_gap: float = 0.05
+    clock: Callable[[], float] = time.monotonic
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
