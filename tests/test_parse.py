@@ -294,6 +294,13 @@ def test_hidden_elements_galleries_and_captions_stay_out() -> None:
     assert extract(html).body == f"{(LONG * 2).strip()}\n{LONG.strip()}"
 
 
+def test_a_dialog_hidden_by_its_class_does_not_win_the_container() -> None:
+    # A closed "send us a photo" dialog holding more text than the recipe.
+    dialog = f"<div class='dialog hide'><p>{LONG * 3}</p></div>"
+    html = plain_page(f"<div class='story'><p>{LONG}</p><p>{LONG}Again.</p></div>", extra=dialog)
+    assert extract(html).body == f"{LONG.strip()}\n{LONG}Again.".replace(" \n", "\n")
+
+
 def test_photo_copyright_lines_stay_out() -> None:
     # Photo credits named for the copyright rather than as captions.
     html = plain_page(

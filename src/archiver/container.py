@@ -119,8 +119,12 @@ def find_container(body: LexborNode) -> tuple[LexborNode, LexborNode | None]:
         return len(node.text()) >= _WRAPPER_TEXT * whole
 
     for _, key in scores[:_MAX_BASES]:
-        if not boilerplate.in_strong_boilerplate(nodes[key], is_wrapper):
-            base = nodes[key]
+        candidate = nodes[key]
+        # Nor in a block hidden by its class (a closed dialog).
+        if not boilerplate.in_strong_boilerplate(
+            candidate, is_wrapper
+        ) and not boilerplate.in_hidden_block(candidate):
+            base = candidate
             break
     if base is None:
         return body, None

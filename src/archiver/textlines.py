@@ -35,12 +35,7 @@ _CELL_IDS = tag_ids(_CELL_TAGS)
 _HEADING_IDS = tag_ids(_HEADING_TAGS)
 (_LINK_ID,) = tag_ids(["a"])
 (_TEXT_ID,) = tag_ids(["-text"])
-_ANY_SPACE = re.compile(r"\s+")
-# Spaces other than ASCII ones: no-break (U+00A0), narrow no-break (U+202F),
-# the typographic spaces (U+2000-U+200A), ideographic (U+3000). Generic
-# bodies read them as plain spaces, which is what a reader searching the
-# text types; site profiles keep them (`parse.text_lines`).
-_UNICODE_SPACE = re.compile(r"[^\S \t\n\r\f\v]")
+_ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 # Lines shorter than this may repeat (table cells, list numbers).
 _MIN_REPEAT = 20
 # A block whose text is at least this share link text is a link list
@@ -80,7 +75,7 @@ def read_lines(container: LexborNode, *, tidy: bool = False) -> list[str]:
         if not line:
             return
         if _needs_collapse(line):
-            line = _ANY_SPACE.sub(" ", line)
+            line = _ASCII_SPACE.sub(" ", line)
         if boilerplate.CONTROL_LINE.match(line):
             return
         if links >= _LINK_LIST_SHARE * len(line):
@@ -156,7 +151,8 @@ def is_label(line: str) -> bool:
 def _without_list_headings(lines: list[str], titled: list[bool], listed: list[bool]) -> list[str]:
     """`lines` without the headings (and labels, `is_label`) of dropped link
     lists ("Related topics", "Read also:"): news and blog pages print lists
-    of teasers after the article. At the end of the text, what is left under such a heading goes
+    of teasers after the article. At the end of the text, what is left under
+    such a heading goes
     too when no line of it is a sentence (the teasers' dates and counters),
     and so does a heading with nothing under it."""
     kept: list[str] = []
@@ -182,7 +178,7 @@ def _without_list_headings(lines: list[str], titled: list[bool], listed: list[bo
 
 
 def _needs_collapse(line: str) -> bool:
-    """Whether `line` has whitespace other than single ASCII spaces
+    """Whether `line` has a run of ASCII whitespace other than one space
     (substring tests are much cheaper than the substitution they avoid)."""
     return (
         "  " in line
@@ -191,7 +187,6 @@ def _needs_collapse(line: str) -> bool:
         or "\r" in line
         or "\f" in line
         or ("\v" in line)
-        or (not line.isascii() and _UNICODE_SPACE.search(line) is not None)
     )
 
 
