@@ -35,12 +35,13 @@ _CELL_IDS = tag_ids(_CELL_TAGS)
 _HEADING_IDS = tag_ids(_HEADING_TAGS)
 (_LINK_ID,) = tag_ids(["a"])
 (_TEXT_ID,) = tag_ids(["-text"])
-_ANY_SPACE = re.compile(r"\s+")
 # Spaces other than ASCII ones: no-break (U+00A0), narrow no-break (U+202F),
 # the typographic spaces (U+2000-U+200A), ideographic (U+3000). Generic
 # bodies read them as plain spaces, which is what a reader searching the
-# text types; site profiles keep them (`parse.text_lines`).
-_UNICODE_SPACE = re.compile(r"[^\S \t\n\r\f\v]")
+# text types; site profiles keep them (`parse.text_lines`). Every character
+# `\s` takes but `[ \t\n\r\f\v]`, listed: searched about twice as fast as
+# the negated class `[^\S \t\n\r\f\v]`.
+_UNICODE_SPACE = re.compile(r"[\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 # Lines shorter than this may repeat (table cells, list numbers).
 _MIN_REPEAT = 20
 # A block whose text is at least this share link text is a link list
@@ -80,7 +81,8 @@ def read_lines(container: LexborNode, *, tidy: bool = False) -> list[str]:
         if not line:
             return
         if _needs_collapse(line):
-            line = _ANY_SPACE.sub(" ", line)
+            # `line` is stripped: the same as replacing each run of `\s` by a space.
+            line = " ".join(line.split())
         if boilerplate.CONTROL_LINE.match(line):
             return
         if links >= _LINK_LIST_SHARE * len(line):
