@@ -78,6 +78,15 @@ def test_generic_body_reads_no_break_and_typographic_spaces_as_plain_spaces() ->
     assert lines[1] == "Nr. 5: 20, km 10 km, A B C, D E"
 
 
+def test_generic_body_reads_every_unicode_space_as_a_plain_space() -> None:
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c) not in " \t\n\r\f\v"]
+    words = [f"w{number}" for number in range(len(spaces) + 1)]
+    line = words[0] + "".join(space + word for space, word in zip(spaces, words[1:], strict=True))
+    body = f"<p>{PARAGRAPH}</p><p>Ā {line}</p><p>{PARAGRAPH}</p>"
+    lines = extract(generic_page(body), "https://example.lv/a").body.split("\n")
+    assert lines[1] == "Ā " + " ".join(words)
+
+
 def test_header_date_is_not_the_publication_date() -> None:
     body = f"<p>{PARAGRAPH * 3}</p><p>Administratīvā pārvalde</p><p>04.10.2019.</p>"
     article = extract(generic_page(body), "https://example.lv/a")
