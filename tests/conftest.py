@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -147,3 +149,14 @@ def article_fields(store: Store) -> set[tuple[object, ...]]:
         (a.canonical_url, a.title, a.body, a.published, a.department, a.links)
         for a in store.iter_articles()
     }
+
+
+def run_archiver(*args: str) -> subprocess.CompletedProcess[str]:
+    """`archiver ARGS` in a fresh interpreter, as a user runs it; output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "archiver", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

@@ -5,8 +5,6 @@ from __future__ import annotations
 import fcntl
 import json
 import shutil
-import subprocess
-import sys
 from collections import namedtuple
 from pathlib import Path
 
@@ -14,17 +12,8 @@ import pytest
 
 from archiver.errors import StoreError
 from archiver.store import Store
+from conftest import run_archiver as archiver
 from fixture_archive import build_fixture_archive
-
-
-def archiver(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "archiver", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")

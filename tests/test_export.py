@@ -6,8 +6,6 @@ import csv
 import io
 import json
 import sqlite3
-import subprocess
-import sys
 import zlib
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver.export import COLUMNS
 from conftest import FIXTURES
+from conftest import run_archiver as archiver
 from fixture_archive import build_fixture_archive
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,16 +26,6 @@ NAMES = [c.name for c in COLUMNS]
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_fixture_archive(tmp_path_factory.mktemp("export") / "archive.db")
-
-
-def archiver(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "archiver", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def rows(db: Path, where: str = "1", args: tuple[Any, ...] = ()) -> list[dict[str, Any]]:

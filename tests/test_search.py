@@ -12,8 +12,6 @@ import datetime as dt
 import io
 import json
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from archiver.cli.output import highlighted
 from archiver.errors import QueryError
 from archiver.search import key, parse_query
 from archiver.store import SearchHit, Store
+from conftest import run_archiver as archiver
 from fixture_archive import SEED_TITLE, build_fixture_archive
 
 # Short names of the fixture articles -> a part of their canonical URL.
@@ -327,16 +326,6 @@ def test_highlight_on_a_terminal_uses_the_marks_not_every_bracket() -> None:
 @pytest.fixture(scope="module")
 def db(archive: Store) -> Path:
     return Path(archive.db.conn.execute("PRAGMA database_list").fetchone()[2])
-
-
-def archiver(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "archiver", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def test_search_command_json_nl_and_csv_agree(db: Path) -> None:

@@ -34,6 +34,7 @@ from markupsafe import Markup, escape
 
 from archiver.errors import ArchiverError, QueryError
 from archiver.search import KEY_COLUMNS, fold, keys, parse_query
+from archiver.store.query import DEPARTMENT_NAMES
 from archiver.store.records import unpack
 
 TITLE = "Municipal news archive"
@@ -55,15 +56,11 @@ WHERE n <= 5
 ORDER BY source, published DESC
 """
 
-# The archive's few hundred department names, one seek each in
-# `articles_department`; the articles of those that match, by that index too.
-DEPARTMENT_ARTICLES = """
-WITH RECURSIVE names(name) AS (
-    SELECT min(department) FROM articles
-    UNION ALL
-    SELECT (SELECT min(department) FROM articles WHERE department > name)
-    FROM names WHERE name IS NOT NULL
-)
+# The department names that match (`DEPARTMENT_NAMES`), then their articles,
+# by the same index.
+DEPARTMENT_ARTICLES = (
+    DEPARTMENT_NAMES
+    + """
 SELECT published, title, department, source, url, id
 FROM articles
 WHERE department IN (
@@ -72,6 +69,7 @@ WHERE department IN (
 )
 ORDER BY published DESC, id DESC
 """
+)
 
 CHANGED_ARTICLES = """
 SELECT a.id, a.title, v.version, p.seen_at AS was_seen, v.seen_at AS changed_seen,

@@ -46,8 +46,9 @@ class StoreBase:
         Needed because sqlite-utils' `execute()` commits every write made
         outside an open transaction on its own (the SIGKILL test caught an
         article row without its URL row this way). Nested use joins the
-        outer unit. Inside `grouped_commits` a unit is a savepoint of the
-        group's transaction, and commits with the group.
+        outer unit. Inside `grouped_commits` a unit joins the group's
+        transaction and commits with it (no savepoint: an error rolls back
+        the units pending with it).
         """
         conn = self.db.conn
         group = self._group

@@ -31,6 +31,18 @@ RANK_COMMON_MIN = 20_000
 # any phrase, unlike counting its matches.
 RANK_PROBE = 2_000
 
+# `names`: the archive's department names, least first, each found with one
+# seek in `articles_department` (the next name greater than the last): a few
+# hundred, however many articles hold them. Search and Datasette's
+# "Articles of a department" query start from it.
+DEPARTMENT_NAMES = """
+WITH RECURSIVE names(name) AS (
+    SELECT min(department) FROM articles
+    UNION ALL
+    SELECT (SELECT min(department) FROM articles WHERE department > name)
+    FROM names WHERE name IS NOT NULL
+)"""
+
 # Prefix lengths the index has lists of (`search.FTS_PREFIXES`).
 _PREFIX_LENGTHS = frozenset(int(n) for n in FTS_PREFIXES.split())
 
@@ -343,18 +355,12 @@ class Query(StoreBase):
         None when this archive has no index to list them by (a read-only open
         of an archive no newer archiver has written).
 
-        An archive has a few hundred names however many articles it holds: each
-        is found with one seek in `articles_department` (from the least name,
-        the next greater one), not by reading a million rows.
+        The names come from `DEPARTMENT_NAMES`, not from reading a million rows.
         """
         if not self._has_index("articles_department"):
             return None
         rows = self.db.execute(
-            "WITH RECURSIVE names(name) AS ("
-            " SELECT min(department) FROM articles"
-            " UNION ALL SELECT (SELECT min(department) FROM articles WHERE department > name)"
-            " FROM names WHERE name IS NOT NULL)"
-            " SELECT name FROM names WHERE name IS NOT NULL"
+            DEPARTMENT_NAMES + " SELECT name FROM names WHERE name IS NOT NULL"
         ).fetchall()
         return [name for (name,) in rows if needle in fold(name)]
 
